@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "types/datatype.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -45,6 +46,7 @@ bool session_killed(const Session *s);
 /* System variables. Names are case-insensitive; "session."/"global." scope prefixes are accepted.
  * session_get_var returns false (and an ERR_UNKNOWN_SYSTEM_VARIABLE error) for an unknown name. */
 bool session_get_var(const Session *s, const char *name, bool global, StrBuf *out, Error *err);
+/* value NULL = SET x = DEFAULT. Read-only / wrong-scope / invalid values: 1238 / 1229 / 1231 (1298 time zone). */
 Status session_set_var(Session *s, const char *name, bool global, const char *value, Error *err) MUST_CHECK;
 int64_t session_var_int(const Session *s, const char *name, int64_t dflt);
 /* Iterates every system variable visible to the session (for SHOW VARIABLES): calls fn(name, value). */
@@ -59,5 +61,13 @@ void session_registry_remove(Session *s);
 void session_registry_each(void (*fn)(void *ctx, Session *s), void *ctx);
 /* Sets the kill flag of session `id`; query_only = KILL QUERY. Returns false if no such session. */
 bool session_registry_kill(uint32_t id, bool query_only);
+
+/* User variables (@name; names case-insensitive). value NULL = SQL NULL; type is the value's type as the
+ * SET expression produced it (VARCHAR for strings, BIGINT for integers, ...). */
+void session_set_user_var(Session *s, const char *name, const char *value, size_t len, DataType type);
+/* False when @name was never set (it then reads as NULL). *is_null is set for a stored NULL. */
+bool session_get_user_var(const Session *s, const char *name, StrBuf *out, bool *is_null, DataType *type);
+/* Registers the session statements (SET, SHOW VARIABLES, KILL, SHOW PROCESSLIST, ...; stmt_session.c). */
+void session_register_statements(void);
 
 #endif
