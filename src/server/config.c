@@ -30,6 +30,14 @@ static ConfKey keys[] = {
 
 static pthread_rwlock_t conf_lock = PTHREAD_RWLOCK_INITIALIZER;
 
+/* Change watchers; filled at start-up before threads exist, read-only afterwards. */
+#define MAX_WATCHERS 32
+static struct {
+    const char *key;
+    void (*fn)(const char *value);
+} watchers[MAX_WATCHERS];
+static int nwatchers;
+
 static ConfKey *find(const char *name) {
     for (size_t i = 0; i < NKEYS; i++)
         if (!strcmp(keys[i].name, name)) return &keys[i];
@@ -54,7 +62,37 @@ Status config_set(const char *key, const char *value, Error *err) {
     /* old values are leaked on purpose: config_get hands out pointers that readers may still hold */
     k->value = strdup(value);
     pthread_rwlock_unlock(&conf_lock);
+    for (int i = 0; i < nwatchers; i++)
+        if (!strcmp(watchers[i].key, k->name)) watchers[i].fn(k->value);
     return STATUS_OK;
+}
+
+Status config_set_runtime(const char *key, const char *value, Error *err) {
+    ConfKey *k = find(key);
+    if (!k) return err_set(err, ERR_INVALID_ARGUMENT, "Config '%s' does not exist", key);
+    if (!k->mutable_)
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "Config '%s' is not mutable at run time: set it in conf/cairn.conf and restart", key);
+    return config_set(key, value, err);
+}
+
+const char *config_type_name(const char *key) {
+    static const char *names[] = {"STR", "INT", "BOOL"};
+    ConfKey *k = find(key);
+    return k ? names[k->type] : NULL;
+}
+
+bool config_is_mutable(const char *key) {
+    ConfKey *k = find(key);
+    return k && k->mutable_;
+}
+
+void config_watch(const char *key, void (*fn)(const char *value)) {
+    if (nwatchers < MAX_WATCHERS) {
+        watchers[nwatchers].key = key;
+        watchers[nwatchers].fn = fn;
+        nwatchers++;
+    }
 }
 
 static char *trim(char *s) {

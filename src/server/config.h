@@ -21,5 +21,13 @@ bool config_get_bool(const char *key);
 /* Iterates keys in declaration order (ADMIN SHOW FRONTEND CONFIG). */
 void config_each(void (*fn)(void *ctx, const char *key, const char *value, const char *doc, bool mutable_), void *ctx);
 void config_reset_all(void); /* tests */
+/* Sets a key at run time (ADMIN SET FRONTEND CONFIG): like config_set, but keys not marked mutable are refused. */
+Status config_set_runtime(const char *key, const char *value, Error *err) MUST_CHECK;
+/* "STR", "INT" or "BOOL" for a declared key; NULL for an unknown one. */
+const char *config_type_name(const char *key);
+bool config_is_mutable(const char *key);
+/* Calls fn(value) after every later successful change of `key` (e.g. log_level re-applies the level).
+ * Up to 32 watchers in all; register them at start-up, before serving. */
+void config_watch(const char *key, void (*fn)(const char *value));
 
 #endif

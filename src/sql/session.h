@@ -67,6 +67,8 @@ bool session_registry_kill(uint32_t id, bool query_only);
 void session_set_user_var(Session *s, const char *name, const char *value, size_t len, DataType type);
 /* False when @name was never set (it then reads as NULL). *is_null is set for a stored NULL. */
 bool session_get_user_var(const Session *s, const char *name, StrBuf *out, bool *is_null, DataType *type);
+/* When the session connected and when its last statement ended (ms since epoch), for SHOW PROCESSLIST. */
+void session_times(const Session *s, int64_t *connect_ms, int64_t *last_active_ms);
 /* Registers the session statements (SET, SHOW VARIABLES, KILL, SHOW PROCESSLIST, ...; stmt_session.c). */
 void session_register_statements(void);
 
