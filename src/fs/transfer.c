@@ -1,0 +1,156 @@
+/* Upload and download through filter chains. Upload: file -> [rate] -> plain hashes -> [zstd] -> [encrypt]
+ * -> stored hashes -> FsWriter. Download: FsReader -> [rate] -> stored hashes -> [decrypt] -> [unzstd] ->
+ * plain hashes -> temp file. */
+#include "fs/transfer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define XFER_BUF (1 << 20)
+
+typedef struct Hashes {
+    IoFilter *count, *sha, *xxh;
+} Hashes;
+
+static void add_hashes(IoChain *c, Hashes *h) {
+    h->count = io_chain_add(c, io_filter_count_new());
+    h->sha = io_chain_add(c, io_filter_sha256_new());
+    h->xxh = io_chain_add(c, io_filter_xxh3_new());
+}
+
+static void read_hashes(const Hashes *h, int64_t *size, char *sha, uint64_t *xxh) {
+    *size = io_filter_count_bytes(h->count);
+    memcpy(sha, io_filter_sha256_hex(h->sha), 65);
+    *xxh = io_filter_xxh3_value(h->xxh);
+}
+
+static bool transforms(const FsXferOptions *o) {
+    return o && (o->zstd_level > 0 || o->key);
+}
+
+static Status writer_sink(void *ctx, const void *buf, size_t n, Error *err) {
+    return fs_write(ctx, buf, n, err);
+}
+
+Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path, const FsXferOptions *o,
+                      FsXferResult *res, Error *err) {
+    memset(res, 0, sizeof *res);
+    int fd = open(local_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return err_set(err, ERR_IO, "cannot read %s: %s", local_path, strerror(errno));
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    FsWriter *w = NULL;
+    IoChain *c = NULL;
+    char *buf = NULL;
+    Status st = STATUS_ERROR;
+    if (fs_open_write(fs, remote_path, &w, err)) goto done;
+    c = io_chain_new((IoSink){writer_sink, w});
+    if (o && o->rate) io_chain_add(c, io_filter_rate_new(o->rate));
+    Hashes plain, stored;
+    add_hashes(c, &plain);
+    if (o && o->zstd_level > 0) io_chain_add(c, io_filter_zstd_compress_new(o->zstd_level));
+    if (o && o->key) io_chain_add(c, io_filter_encrypt_new(o->key));
+    if (transforms(o)) add_hashes(c, &stored);
+    buf = malloc(XFER_BUF);
+    for (;;) {
+        ssize_t n = read(fd, buf, XFER_BUF);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            err_set(err, ERR_IO, "cannot read %s: %s", local_path, strerror(errno));
+            goto done;
+        }
+        if (n == 0) break;
+        if (io_chain_write(c, buf, (size_t)n, err)) goto done;
+    }
+    if (io_chain_finish(c, err)) goto done;
+    read_hashes(&plain, &res->plain_size, res->plain_sha256, &res->plain_xxh3);
+    if (transforms(o))
+        read_hashes(&stored, &res->stored_size, res->stored_sha256, &res->stored_xxh3);
+    else
+        res->stored_size = res->plain_size, memcpy(res->stored_sha256, res->plain_sha256, 65),
+        res->stored_xxh3 = res->plain_xxh3;
+    st = fs_writer_commit(w, err);
+    w = NULL;
+done:
+    if (st && c && err) err_prefix(err, "while uploading %s to %s/%s: ", local_path, fs_location(fs), remote_path);
+    fs_writer_abort(w);
+    io_chain_free(c);
+    free(buf);
+    close(fd);
+    return st;
+}
+
+static Status fd_sink(void *ctx, const void *buf, size_t n, Error *err) {
+    int fd = *(int *)ctx;
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return err_set(err, ERR_IO, "cannot write the downloaded file: %s", strerror(errno));
+        p += k;
+        n -= (size_t)k;
+    }
+    return STATUS_OK;
+}
+
+Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path, const FsXferOptions *o,
+                        const char *expect_plain_sha256, FsXferResult *res, Error *err) {
+    static _Atomic unsigned seq;
+    memset(res, 0, sizeof *res);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.cairn-part.%d.%u", local_path, (int)getpid(), atomic_fetch_add(&seq, 1));
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return err_set(err, ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    FsReader *r = NULL;
+    IoChain *c = NULL;
+    char *buf = NULL;
+    Status st = STATUS_ERROR;
+    if (fs_open_read(fs, remote_path, &r, err)) goto done;
+    c = io_chain_new((IoSink){fd_sink, &fd});
+    if (o && o->rate) io_chain_add(c, io_filter_rate_new(o->rate));
+    Hashes plain, stored;
+    if (transforms(o)) add_hashes(c, &stored);
+    if (o && o->key) io_chain_add(c, io_filter_decrypt_new(o->key));
+    if (o && o->zstd_level > 0) io_chain_add(c, io_filter_zstd_decompress_new());
+    add_hashes(c, &plain);
+    buf = malloc(XFER_BUF);
+    for (;;) {
+        size_t got;
+        if (fs_read(r, buf, XFER_BUF, &got, err)) goto done;
+        if (got == 0) break;
+        if (io_chain_write(c, buf, got, err)) goto done;
+    }
+    if (io_chain_finish(c, err)) goto done;
+    read_hashes(&plain, &res->plain_size, res->plain_sha256, &res->plain_xxh3);
+    if (transforms(o))
+        read_hashes(&stored, &res->stored_size, res->stored_sha256, &res->stored_xxh3);
+    else
+        res->stored_size = res->plain_size, memcpy(res->stored_sha256, res->plain_sha256, 65),
+        res->stored_xxh3 = res->plain_xxh3;
+    if (expect_plain_sha256 && strcmp(expect_plain_sha256, res->plain_sha256) != 0) {
+        err_set(err, ERR_CORRUPT, "%s/%s has sha256 %s but %s was expected", fs_location(fs), remote_path,
+                res->plain_sha256, expect_plain_sha256);
+        goto done;
+    }
+    if (fsync(fd) != 0) {
+        err_set(err, ERR_IO, "cannot fsync %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    if (rename(tmp, local_path) != 0) {
+        err_set(err, ERR_IO, "cannot rename %s to %s: %s", tmp, local_path, strerror(errno));
+        goto done;
+    }
+    st = STATUS_OK;
+done:
+    if (st && err) err_prefix(err, "while downloading %s/%s to %s: ", fs_location(fs), remote_path, local_path);
+    fs_reader_close(r);
+    io_chain_free(c);
+    free(buf);
+    close(fd);
+    if (st) unlink(tmp);
+    return st;
+}
