@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 
+#include "catalog/meta_store.h"
 #include "catalog/users_store.h"
 #include "util/log.h"
 
@@ -12,6 +13,7 @@ static pthread_rwlock_t live_lock = PTHREAD_RWLOCK_INITIALIZER; /* guards `live`
 static pthread_mutex_t mutate_lock = PTHREAD_MUTEX_INITIALIZER; /* serializes mutations, guards `store` */
 static UserDb *live;   /* NULL until first use: then the default state */
 static sqlite3 *store; /* NULL: changes stay in memory */
+static bool store_is_meta; /* store is meta_db(): transactions go through meta_begin/meta_commit */
 
 /* Called with live_lock held for writing, or before any reader can exist. */
 static void ensure_live_locked(void) {
@@ -50,6 +52,26 @@ Status users_init_db(sqlite3 *db, Error *err) {
     if (!rc) rc = users_store_load(db, &loaded, err);
     if (!rc) {
         store = db;
+        store_is_meta = false;
+        swap_live(loaded);
+        log_info("users: loaded %zu users and %zu roles", loaded->users.len, loaded->roles.len);
+    }
+    pthread_mutex_unlock(&mutate_lock);
+    if (rc) err_prefix(err, "while loading users and grants: ");
+    return rc;
+}
+
+Status users_init(Error *err) {
+    if (!meta_is_open()) return err_set(err, ERR_INTERNAL, "users_init: the metadata database is not open");
+    if (meta_migrate("users", 1, users_store_schema(), err)) return err_prefix(err, "while loading users and grants: ");
+    UserDb *loaded = NULL;
+    pthread_mutex_lock(&mutate_lock);
+    meta_lock();
+    Status rc = users_store_load(meta_db(), &loaded, err);
+    meta_unlock();
+    if (!rc) {
+        store = meta_db();
+        store_is_meta = true;
         swap_live(loaded);
         log_info("users: loaded %zu users and %zu roles", loaded->users.len, loaded->roles.len);
     }
@@ -66,6 +88,14 @@ void users_shutdown(void) {
 }
 
 static Status save_in_txn(sqlite3 *db, const UserDb *copy, Error *err) {
+    if (store_is_meta) {
+        if (meta_begin(err)) return STATUS_ERROR;
+        if (users_store_save(meta_db(), copy, err)) {
+            meta_rollback();
+            return STATUS_ERROR;
+        }
+        return meta_commit(err);
+    }
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return err_set(err, ERR_IO, "metadata database: cannot begin a transaction: %s", sqlite3_errmsg(db));
     if (users_store_save(db, copy, err)) {

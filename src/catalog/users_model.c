@@ -35,6 +35,11 @@ static bool eq(const char *a, const char *b) {
     return strcmp(a, b) == 0;
 }
 
+/* Database names are case-insensitive, table names case-sensitive (catalog/catalog.h). */
+static bool db_eq(const char *a, const char *b) {
+    return str_ieq(a, b);
+}
+
 /* ------------------------------------------------------------------ life cycle */
 
 static void grantee_free(Grantee *g) {
@@ -66,7 +71,7 @@ static void grantee_copy(Grantee *dst, const Grantee *src) {
 static void add_grant(Grantee *g, GrantScope scope, const char *db, const char *table, PrivSet privs) {
     for (size_t i = 0; i < g->grants.len; i++) {
         PrivGrant *pg = &g->grants.items[i];
-        if (pg->scope == scope && eq(pg->db, db) && eq(pg->table, table)) {
+        if (pg->scope == scope && db_eq(pg->db, db) && eq(pg->table, table)) {
             pg->privs |= privs;
             return;
         }
@@ -203,8 +208,8 @@ static void reach_all(const UserDb *db, const Grantee *g, GranteeList *seen) {
 static bool grant_covers(const PrivGrant *pg, const char *obj_db, const char *obj_table) {
     switch (pg->scope) {
     case GRANT_SCOPE_GLOBAL: return true;
-    case GRANT_SCOPE_DATABASE: return obj_db && eq(pg->db, obj_db);
-    case GRANT_SCOPE_TABLE: return obj_db && obj_table && eq(pg->db, obj_db) && eq(pg->table, obj_table);
+    case GRANT_SCOPE_DATABASE: return obj_db && db_eq(pg->db, obj_db);
+    case GRANT_SCOPE_TABLE: return obj_db && obj_table && db_eq(pg->db, obj_db) && eq(pg->table, obj_table);
     }
     return false;
 }
@@ -235,7 +240,7 @@ bool userdb_any_in_db(const UserDb *db, const Grantee *g, const char *obj_db) {
         for (size_t j = 0; j < x->grants.len && !any; j++) {
             const PrivGrant *pg = &x->grants.items[j];
             if (!(pg->privs & useful)) continue;
-            any = pg->scope == GRANT_SCOPE_GLOBAL || eq(pg->db, obj_db);
+            any = pg->scope == GRANT_SCOPE_GLOBAL || db_eq(pg->db, obj_db);
         }
     }
     vec_free(&seen);
@@ -398,7 +403,7 @@ Status userdb_revoke(UserDb *db, GranteeRef from, GrantScope scope, const char *
     const char *gtable = scope == GRANT_SCOPE_TABLE ? obj_table : NULL;
     for (size_t i = 0; i < g->grants.len; i++) {
         PrivGrant *pg = &g->grants.items[i];
-        if (pg->scope != scope || !eq(pg->db, gdb) || !eq(pg->table, gtable)) continue;
+        if (pg->scope != scope || !db_eq(pg->db, gdb) || !eq(pg->table, gtable)) continue;
         if (!(pg->privs & privs)) break;
         pg->privs &= ~privs;
         if (!pg->privs) {

@@ -25,6 +25,10 @@ static Status db_error(sqlite3 *db, const char *what, Error *err) {
     return err_set(err, ERR_IO, "metadata database: %s: %s", what, sqlite3_errmsg(db));
 }
 
+const char *users_store_schema(void) {
+    return schema_sql;
+}
+
 Status users_store_create_tables(sqlite3 *db, Error *err) {
     char *msg = NULL;
     if (sqlite3_exec(db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {

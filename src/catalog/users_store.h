@@ -9,6 +9,8 @@
 #include "catalog/users_model.h"
 #include "util/error.h"
 
+/* The CREATE TABLE IF NOT EXISTS statements of the auth_* tables (migration "users" version 1). */
+const char *users_store_schema(void);
 /* Creates the auth_* tables if they do not exist. */
 Status users_store_create_tables(sqlite3 *db, Error *err) MUST_CHECK;
 /* Reads the stored state into a new UserDb (*out, caller frees). Built-in roles and the root user
