@@ -26,7 +26,6 @@ UNIT_DEPS_util    := util
 UNIT_DEPS_types   := util types
 UNIT_DEPS_fs      := util fs
 UNIT_DEPS_storage := util types storage
-UNIT_DEPS_users   := util types sql catalog
 mod_objs = $(filter $(foreach d,$(1),$(BUILD)/src/$(d)/%),$(LIB_OBJ))
 
 .PHONY: all run test asan clean deps fmt unit
