@@ -22,6 +22,10 @@ typedef struct ServerStatus {
 
 extern ServerStatus server_status;
 
+/* Number of tablets this node holds, for SHOW BACKENDS' TabletNum; installed by the storage or catalog
+ * module at start-up (modules.c). NULL shows 0. */
+extern int64_t (*server_tablet_count_fn)(void);
+
 /* Seconds since the server started (0 before). */
 int64_t server_uptime_seconds(void);
 
