@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "catalog/auth.h"
+#include "catalog/meta_store.h"
+#include "catalog/users.h"
 #include "http/api_basic.h"
 #include "http/http_server.h"
 #include "net/mysql_auth.h"
@@ -56,6 +58,16 @@ static void log_stop(void) {
     log_close();
 }
 
+/* ---- users: accounts, roles and grants, stored in the metadata database (start after it opens) */
+static Status users_start(const char *data_dir, Error *err) {
+    users_register_statements();
+    if (!meta_is_open()) {
+        log_warn("users: the metadata database is not open: accounts and grants are kept in memory only");
+        return STATUS_OK;
+    }
+    return users_init(err);
+}
+
 /* ---- sql: statement handlers and the login check */
 static Status sql_start(const char *data_dir, Error *err) {
     server_auth_fn = auth_check_native_password;
@@ -82,6 +94,7 @@ static void mysql_stop(void) {
 static const Module modules[] = {
     {"lock", lock_start, lockfile_release},
     {"log", log_start, log_stop},
+    {"users", users_start, users_shutdown},
     {"sql", sql_start, NULL},
     {"http", http_start, http_server_stop},
     {"mysql", mysql_start, mysql_stop},
