@@ -422,6 +422,12 @@ static bool parse_statement(Parser *p, Stmt *s) {
     case KW_REVOKE: p_next(p); return p_stmt_grant(p, s, true);
     case KW_CREATE: p_next(p); return p_stmt_create(p, s);
     case KW_DROP: p_next(p); return p_stmt_drop(p, s);
+    case KW_ALTER: p_next(p); return p_stmt_alter(p, s);
+    case KW_BACKUP: p_next(p); return p_stmt_backup(p, s);
+    case KW_RESTORE: p_next(p); return p_stmt_restore(p, s);
+    case KW_CANCEL: p_next(p); return p_stmt_cancel(p, s);
+    case KW_VERIFY: p_next(p); return p_stmt_verify(p, s);
+    case KW_REFRESH: p_next(p); return p_stmt_refresh(p, s);
     default: return p_error(p);
     }
 }

@@ -398,6 +398,17 @@ bool p_stmt_create(Parser *p, Stmt *s) {
     if (p_accept_kw(p, KW_TABLE)) return p_create_table(p, s);
     if (p_accept_kw(p, KW_USER)) return p_create_user(p, s);
     if (p_accept_kw(p, KW_ROLE)) return p_create_role(p, s);
+    if (p_accept_kw(p, KW_VIEW)) return p_create_view(p, s, false);
+    if (p_is_kw(p, KW_OR) && p_is_kw_at(p, 1, KW_REPLACE) && p_is_kw_at(p, 2, KW_VIEW)) {
+        p->pos += 3;
+        return p_create_view(p, s, true);
+    }
+    if (p_accept_kws(p, KW_MATERIALIZED, KW_VIEW)) return p_create_mv(p, s);
+    if (p_accept_kw(p, KW_REPOSITORY)) return p_create_repository(p, s, false);
+    if (p_is_kw(p, KW_READ) && p_is_kw_at(p, 1, KW_ONLY) && p_is_kw_at(p, 2, KW_REPOSITORY)) {
+        p->pos += 3;
+        return p_create_repository(p, s, true);
+    }
     if (p_is_kw(p, KW_EXTERNAL) && p_is_kw_at(p, 1, KW_TABLE))
         return p_fail(p, ERR_NOT_SUPPORTED, "External tables are not supported; create an OLAP table");
     return p_error(p);
@@ -408,5 +419,9 @@ bool p_stmt_drop(Parser *p, Stmt *s) {
     if (p_accept_kw(p, KW_TABLE)) return drop_table(p, s, STMT_DROP_TABLE);
     if (p_accept_kw(p, KW_USER)) return p_drop_user(p, s);
     if (p_accept_kw(p, KW_ROLE)) return p_drop_role(p, s);
+    if (p_accept_kw(p, KW_VIEW)) return drop_table(p, s, STMT_DROP_VIEW);
+    if (p_accept_kws(p, KW_MATERIALIZED, KW_VIEW)) return p_drop_mv(p, s);
+    if (p_accept_kw(p, KW_REPOSITORY)) return p_drop_repository(p, s);
+    if (p_accept_kw(p, KW_SNAPSHOT)) return p_drop_snapshot(p, s);
     return p_error(p);
 }
