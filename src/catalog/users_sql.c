@@ -66,6 +66,7 @@ typedef struct UserChange {
     const char *host;
     char hash[AUTH_HASH_LEN + 1];
     bool set_password;
+    bool changed; /* false when IF [NOT] EXISTS made the statement a no-op */
 } UserChange;
 
 static Status grant_default_roles(UserDb *db, const UserChange *c, Error *err) {
@@ -80,6 +81,7 @@ static Status apply_create_user(UserDb *db, void *ctx, Error *err) {
     bool existed = userdb_find_user(db, c->st->user.user, c->host) != NULL;
     if (userdb_create_user(db, c->st->user.user, c->host, c->hash, c->st->if_not_exists, err)) return STATUS_ERROR;
     if (existed) return STATUS_OK; /* IF NOT EXISTS: leave the existing account alone */
+    c->changed = true;
     return grant_default_roles(db, c, err);
 }
 
@@ -91,6 +93,7 @@ static Status apply_alter_user(UserDb *db, void *ctx, Error *err) {
                        c->st->user.user, c->host);
     }
     if (c->set_password && userdb_set_password(db, c->st->user.user, c->host, c->hash, err)) return STATUS_ERROR;
+    c->changed = true;
     return grant_default_roles(db, c, err);
 }
 
@@ -101,10 +104,11 @@ static Status handle_create_or_alter_user(Session *s, const Stmt *stmt, ResultSi
     bool self_password_only = alter && st->ndefault_roles == 0 && is_self(s, &st->user);
     if (!self_password_only && priv_check_grant(s, err)) return STATUS_ERROR;
     if (check_plugin(st->auth_plugin, err)) return STATUS_ERROR;
-    UserChange c = {st, ident_host(&st->user), {0}, st->password != NULL};
+    UserChange c = {st, ident_host(&st->user), {0}, st->password != NULL, false};
     if (password_clause(st->password, st->password_is_hash, c.hash, err)) return STATUS_ERROR;
     if (users_mutate(alter ? apply_alter_user : apply_create_user, &c, err)) return STATUS_ERROR;
-    log_info("users: %s '%s'@'%s' by '%s'", alter ? "altered" : "created", st->user.user, c.host, s->user);
+    if (c.changed)
+        log_info("users: %s '%s'@'%s' by '%s'", alter ? "altered" : "created", st->user.user, c.host, s->user);
     return send_ok(out, err);
 }
 
