@@ -1,0 +1,225 @@
+/* Rowset writer: chunk buffering, key sort, one segment per chunk, key bounds and overlap tracking. */
+#include "storage/rowset_writer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "storage/data_file.h"
+#include "storage/row_sort.h"
+#include "storage/tablet_files.h"
+#include "util/vec.h"
+
+#define DEFAULT_SEGMENT_ROWS (1u << 20)
+#define DEFAULT_SEGMENT_BYTES (256ull << 20)
+
+struct RowsetWriter {
+    char *dir;
+    uint64_t rowset_id;
+    TabletSchema *schema; /* copy, in arena */
+    RowsetWriterOptions opts;
+    Arena *arena;         /* long-lived: schema, key bounds, segment list */
+    Arena *chunk_arena;   /* the buffered chunk; reset after each segment */
+    ColumnVector **cols;  /* chunk columns, schema order */
+    ColumnVector *ops;    /* chunk op column (UNIQUE/PRIMARY) */
+    uint32_t chunk_rows;
+    uint32_t chunk_deletes;
+    VEC(SegmentFileInfo) segments;
+    uint64_t nrows, ndeletes;
+    Datum *min_key, *max_key; /* rowset key bounds so far (strings in arena) */
+    Datum *prev_max;          /* last segment's max key, for overlap detection */
+    bool overlap;
+    bool finished;
+    bool failed;
+};
+
+static void new_chunk(RowsetWriter *w) {
+    arena_reset(w->chunk_arena);
+    w->cols = arena_alloc(w->chunk_arena, sizeof(ColumnVector *) * (size_t)w->schema->ncols);
+    for (int c = 0; c < w->schema->ncols; c++) w->cols[c] = colvec_new(w->chunk_arena, w->schema->cols[c].type, 0);
+    w->ops = tablet_schema_has_ops(w->schema) ? colvec_new(w->chunk_arena, type_make(TYPE_TINYINT), 0) : NULL;
+    w->chunk_rows = 0;
+    w->chunk_deletes = 0;
+}
+
+Status rowset_writer_new(RowsetWriter **out, const char *tablet_dir, uint64_t rowset_id, const TabletSchema *schema,
+                         const RowsetWriterOptions *opts, Error *err) {
+    *out = NULL;
+    if (tablet_schema_validate(schema, err)) return STATUS_ERROR;
+    if (tablet_dir_create(tablet_dir, err)) return STATUS_ERROR;
+    RowsetWriter *w = calloc(1, sizeof *w);
+    if (!w) abort();
+    w->arena = arena_new(0);
+    w->chunk_arena = arena_new(1 << 20);
+    w->dir = arena_strdup(w->arena, tablet_dir);
+    w->rowset_id = rowset_id;
+    w->schema = tablet_schema_copy(schema, w->arena);
+    RowsetWriterOptions defaults = ROWSET_WRITER_OPTIONS_INIT;
+    w->opts = opts ? *opts : defaults;
+    if (!w->opts.max_segment_rows) w->opts.max_segment_rows = DEFAULT_SEGMENT_ROWS;
+    if (w->opts.max_segment_rows > UINT32_MAX) w->opts.max_segment_rows = UINT32_MAX;
+    if (!w->opts.max_segment_bytes) w->opts.max_segment_bytes = DEFAULT_SEGMENT_BYTES;
+    new_chunk(w);
+    *out = w;
+    return STATUS_OK;
+}
+
+uint64_t rowset_writer_rows(const RowsetWriter *w) {
+    return w->nrows + w->chunk_rows;
+}
+
+static int datum_tuple_cmp(const TabletSchema *s, const Datum *a, const Datum *b) {
+    for (int k = 0; k < s->nkeys; k++) {
+        if (a[k].is_null || b[k].is_null) {
+            if (a[k].is_null != b[k].is_null) return a[k].is_null ? -1 : 1;
+            continue;
+        }
+        int c = type_compare_datum(&s->cols[k].type, &a[k], &b[k]);
+        if (c) return c;
+    }
+    return 0;
+}
+
+/* The key tuple of a chunk row, with strings copied into the writer's long-lived arena. */
+static Datum *key_at(RowsetWriter *w, uint32_t row) {
+    Datum *d = arena_alloc(w->arena, sizeof(Datum) * (size_t)w->schema->nkeys);
+    for (int k = 0; k < w->schema->nkeys; k++) {
+        d[k] = datum_from_cell(w->cols[k], row);
+        if (!d[k].is_null && type_is_string(w->schema->cols[k].type.id))
+            d[k].v.str.ptr = d[k].v.str.len ? arena_memdup(w->arena, d[k].v.str.ptr, d[k].v.str.len) : "";
+    }
+    return d;
+}
+
+static void track_bounds(RowsetWriter *w, const uint32_t *perm, uint32_t n) {
+    if (w->schema->nkeys == 0 || n == 0) return;
+    Datum *lo = key_at(w, perm ? perm[0] : 0), *hi = key_at(w, perm ? perm[n - 1] : n - 1);
+    if (w->prev_max && datum_tuple_cmp(w->schema, lo, w->prev_max) < 0) w->overlap = true;
+    w->prev_max = hi;
+    if (!w->min_key || datum_tuple_cmp(w->schema, lo, w->min_key) < 0) w->min_key = lo;
+    if (!w->max_key || datum_tuple_cmp(w->schema, hi, w->max_key) > 0) w->max_key = hi;
+}
+
+static Status flush_chunk(RowsetWriter *w, Error *err) {
+    uint32_t n = w->chunk_rows;
+    if (n == 0) return STATUS_OK;
+    uint32_t *perm = row_sort_by_key(w->cols, w->schema->nkeys, n, w->chunk_arena);
+    uint32_t seg_no = (uint32_t)w->segments.len;
+    char *path = segment_file_path(w->dir, w->rowset_id, seg_no, w->chunk_arena);
+    SegmentWriteOptions so = {w->opts.codec, w->opts.level, w->opts.rows_per_page};
+    SegmentFileInfo info;
+    /* the op column is stored only when the chunk has a delete: plain upsert loads stay as small as DUPLICATE */
+    const ColumnVector *ops = w->chunk_deletes ? w->ops : NULL;
+    if (segment_write(path, w->schema, w->cols, ops, perm, n, &so, &info, err)) return STATUS_ERROR;
+    vec_push(&w->segments, info);
+    track_bounds(w, perm, n);
+    w->nrows += n;
+    w->ndeletes += w->chunk_deletes;
+    new_chunk(w);
+    return STATUS_OK;
+}
+
+static Status check_batch(const RowsetWriter *w, const Batch *b, const uint8_t *ops, Error *err) {
+    const TabletSchema *s = w->schema;
+    if (b->ncols != s->ncols)
+        return err_set(err, ERR_INTERNAL, "Rowset %llu: a batch of %d columns for a schema of %d",
+                       (unsigned long long)w->rowset_id, b->ncols, s->ncols);
+    for (int c = 0; c < s->ncols; c++) {
+        const ColumnVector *v = b->cols[c];
+        if (v->type.id != s->cols[c].type.id || v->len < b->nrows)
+            return err_set(err, ERR_INTERNAL, "Rowset %llu: column '%s' is %s with %u rows, expected %s with %u",
+                           (unsigned long long)w->rowset_id, s->cols[c].name, type_name(v->type.id), v->len,
+                           type_name(s->cols[c].type.id), b->nrows);
+        if (!s->cols[c].is_nullable && v->nulls && memchr(v->nulls, 1, b->nrows))
+            return err_set(err, ERR_BAD_NULL, "Column '%s' cannot be null", s->cols[c].name);
+    }
+    if (ops && !tablet_schema_has_ops(s))
+        for (uint32_t i = 0; i < b->nrows; i++)
+            if (ops[i] != ROW_OP_UPSERT)
+                return err_set(err, ERR_NOT_SUPPORTED, "Delete rows are only supported by UNIQUE and PRIMARY KEY "
+                               "tables (this tablet is %s)", keys_type_name(s->keys_type));
+    return STATUS_OK;
+}
+
+Status rowset_writer_add_batch(RowsetWriter *w, const Batch *b, const uint8_t *ops, Error *err) {
+    if (w->finished || w->failed)
+        return err_set(err, ERR_INTERNAL, "Rowset %llu: add_batch after finish or failure",
+                       (unsigned long long)w->rowset_id);
+    if (check_batch(w, b, ops, err)) return STATUS_ERROR;
+    uint32_t done = 0;
+    while (done < b->nrows) {
+        uint64_t room = w->opts.max_segment_rows - w->chunk_rows;
+        uint32_t take = b->nrows - done < room ? b->nrows - done : (uint32_t)room;
+        for (int c = 0; c < w->schema->ncols; c++) colvec_append_range(w->cols[c], b->cols[c], done, take);
+        if (w->ops) {
+            colvec_reserve(w->ops, w->ops->len + take);
+            int8_t *dst = (int8_t *)w->ops->data + w->ops->len;
+            for (uint32_t i = 0; i < take; i++) {
+                dst[i] = ops ? (int8_t)ops[done + i] : ROW_OP_UPSERT;
+                w->chunk_deletes += dst[i] == ROW_OP_DELETE;
+            }
+            w->ops->len += take;
+        }
+        w->chunk_rows += take;
+        done += take;
+        if (w->chunk_rows >= w->opts.max_segment_rows || arena_bytes(w->chunk_arena) >= w->opts.max_segment_bytes) {
+            if (flush_chunk(w, err)) {
+                w->failed = true;
+                return STATUS_ERROR;
+            }
+        }
+    }
+    return STATUS_OK;
+}
+
+static uint8_t *encode_key(const TabletSchema *s, const Datum *d, Arena *a, uint32_t *len) {
+    StrBuf sb = STRBUF_INIT;
+    for (int k = 0; k < s->nkeys; k++) datum_encode(&s->cols[k].type, &d[k], &sb);
+    uint8_t *p = arena_memdup(a, sb.data ? sb.data : "", sb.len + 1);
+    *len = (uint32_t)sb.len;
+    sb_free(&sb);
+    return p;
+}
+
+Status rowset_writer_finish(RowsetWriter *w, Arena *a, RowsetMeta **out, Error *err) {
+    *out = NULL;
+    if (w->finished || w->failed)
+        return err_set(err, ERR_INTERNAL, "Rowset %llu: finish called twice or after a failure",
+                       (unsigned long long)w->rowset_id);
+    if (flush_chunk(w, err) || (w->segments.len && dir_fsync(w->dir, err))) {
+        w->failed = true;
+        return STATUS_ERROR;
+    }
+    RowsetMeta *m = arena_calloc(a, sizeof *m);
+    m->rowset_id = w->rowset_id;
+    m->start_version = w->opts.start_version;
+    m->end_version = w->opts.end_version;
+    m->nrows = w->nrows;
+    m->ndeletes = w->ndeletes;
+    m->nsegments = (uint32_t)w->segments.len;
+    m->segments = m->nsegments ? arena_memdup(a, w->segments.items, sizeof(SegmentFileInfo) * m->nsegments) : NULL;
+    for (uint32_t i = 0; i < m->nsegments; i++) m->data_size += m->segments[i].size;
+    m->segments_overlap = w->overlap;
+    if (w->min_key) {
+        m->min_key = encode_key(w->schema, w->min_key, a, &m->min_key_len);
+        m->max_key = encode_key(w->schema, w->max_key, a, &m->max_key_len);
+    }
+    w->finished = true;
+    *out = m;
+    return STATUS_OK;
+}
+
+void rowset_writer_free(RowsetWriter *w) {
+    if (!w) return;
+    if (!w->finished) {
+        /* an abandoned load: its files must not outlive it (the sweep would catch them, but later) */
+        for (size_t i = 0; i <= w->segments.len; i++) {
+            char *path = segment_file_path(w->dir, w->rowset_id, (uint32_t)i, w->arena);
+            unlink(path);
+        }
+    }
+    vec_free(&w->segments);
+    arena_free(w->chunk_arena);
+    arena_free(w->arena);
+    free(w);
+}
