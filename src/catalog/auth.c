@@ -52,14 +52,17 @@ Status auth_password_hash_parse(const char *hash, char out[AUTH_HASH_LEN + 1], E
         return STATUS_OK;
     }
     bool ok = strlen(hash) == AUTH_HASH_LEN && hash[0] == '*';
-    for (int i = 1; ok && i < AUTH_HASH_LEN; i++) ok = isxdigit((unsigned char)hash[i]);
+    for (int i = 1; ok && i < AUTH_HASH_LEN; i++)
+        ok = isxdigit((unsigned char)hash[i]);
     /* The hash is not a secret, but a mistyped one often is a plain password: never echo it. */
     if (!ok)
-        return err_set(err, ERR_PASSWORD_FORMAT,
-                       "The password hash doesn't have the expected format: it must be '*' followed by 40 "
-                       "hex digits (as PASSWORD('...') returns); to set a plain password use "
-                       "IDENTIFIED BY 'p' or SET PASSWORD = PASSWORD('p')");
-    for (int i = 0; i < AUTH_HASH_LEN; i++) out[i] = (char)toupper((unsigned char)hash[i]);
+        return err_set(
+            err, ERR_PASSWORD_FORMAT,
+            "The password hash doesn't have the expected format: it must be '*' followed by 40 "
+            "hex digits (as PASSWORD('...') returns); to set a plain password use "
+            "IDENTIFIED BY 'p' or SET PASSWORD = PASSWORD('p')");
+    for (int i = 0; i < AUTH_HASH_LEN; i++)
+        out[i] = (char)toupper((unsigned char)hash[i]);
     out[AUTH_HASH_LEN] = '\0';
     return STATUS_OK;
 }
@@ -88,7 +91,8 @@ bool auth_scramble_matches(const char *stored_hash, const uint8_t salt[20], cons
     uint8_t stage2[20], mask[20], stage1[20], check[20];
     if (response_len != AUTH_SCRAMBLE_LEN || !hash_to_stage2(stored_hash, stage2)) return false;
     sha1_2(salt, AUTH_SCRAMBLE_LEN, stage2, 20, mask);
-    for (int i = 0; i < 20; i++) stage1[i] = response[i] ^ mask[i];
+    for (int i = 0; i < 20; i++)
+        stage1[i] = response[i] ^ mask[i];
     sha1(stage1, 20, check);
     bool ok = CRYPTO_memcmp(check, stage2, 20) == 0;
     OPENSSL_cleanse(stage1, sizeof stage1);
@@ -100,7 +104,8 @@ void auth_scramble_compute(const char *password, const uint8_t salt[20], uint8_t
     sha1(password, strlen(password), stage1);
     sha1(stage1, 20, stage2);
     sha1_2(salt, AUTH_SCRAMBLE_LEN, stage2, 20, mask);
-    for (int i = 0; i < 20; i++) out[i] = stage1[i] ^ mask[i];
+    for (int i = 0; i < 20; i++)
+        out[i] = stage1[i] ^ mask[i];
     OPENSSL_cleanse(stage1, sizeof stage1);
 }
 
@@ -112,16 +117,16 @@ Status auth_check_native_password(const char *user, const char *client_host, con
     users_release();
     if (ok) return STATUS_OK;
     /* One message for unknown user and wrong password, as MySQL: no probing for account names. */
-    return err_set(err, ERR_ACCESS_DENIED, "Access denied for user '%s'@'%s' (using password: %s)", user ? user : "",
-                   client_host ? client_host : "", response_len ? "YES" : "NO");
+    return err_set(err, ERR_ACCESS_DENIED, "Access denied for user '%s'@'%s' (using password: %s)",
+                   user ? user : "", client_host ? client_host : "", response_len ? "YES" : "NO");
 }
 
 /* ------------------------------------------------------------------ redaction */
 
 bool auth_is_secret_key(const char *key) {
-    static const char *const parts[] = {"secret", "password", "passwd", "token", "access_key", "access.key",
-                                        "accesskey", "shared_key", "sharedkey", "encryption_key", "credential",
-                                        "private_key"};
+    static const char *const parts[] = {
+        "secret",    "password",   "passwd",    "token",          "access_key", "access.key",
+        "accesskey", "shared_key", "sharedkey", "encryption_key", "credential", "private_key"};
     if (!key) return false;
     size_t n = strlen(key);
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
@@ -177,12 +182,14 @@ void redact_sql_secrets(const char *sql, StrBuf *out) {
         char c = sql[i];
         size_t start = i;
         if (isspace((unsigned char)c)) {
-            while (sql[i] && isspace((unsigned char)sql[i])) i++;
+            while (sql[i] && isspace((unsigned char)sql[i]))
+                i++;
             sb_appendn(out, sql + start, i - start);
             continue;
         }
         if ((c == '-' && sql[i + 1] == '-') || c == '#') {
-            while (sql[i] && sql[i] != '\n') i++;
+            while (sql[i] && sql[i] != '\n')
+                i++;
             sb_appendn(out, sql + start, i - start);
             continue;
         }
@@ -197,10 +204,13 @@ void redact_sql_secrets(const char *sql, StrBuf *out) {
             i = skip_quoted(sql, i);
             bool mask = false;
             if (c != '`') {
-                if (identified && (word_is(&prev, "BY") || word_is(&prev, "AS") || word_is(&prev, "PASSWORD")))
+                if (identified &&
+                    (word_is(&prev, "BY") || word_is(&prev, "AS") || word_is(&prev, "PASSWORD")))
                     mask = true;
-                if (prev.kind == TOK_PUNCT && prev.text[0] == '(' && word_is(&prev2, "PASSWORD")) mask = true;
-                if (prev.kind == TOK_PUNCT && prev.text[0] == '=' && (set_password || prev2.secret_key))
+                if (prev.kind == TOK_PUNCT && prev.text[0] == '(' && word_is(&prev2, "PASSWORD"))
+                    mask = true;
+                if (prev.kind == TOK_PUNCT && prev.text[0] == '=' &&
+                    (set_password || prev2.secret_key))
                     mask = true;
             }
             if (mask) {
@@ -212,18 +222,20 @@ void redact_sql_secrets(const char *sql, StrBuf *out) {
             }
             cur.kind = TOK_STRING;
             size_t inner = i - start >= 2 ? i - start - 2 : 0;
-            snprintf(cur.text, sizeof cur.text, "%.*s", (int)(inner < sizeof cur.text ? inner : sizeof cur.text - 1),
-                     sql + start + 1);
+            snprintf(cur.text, sizeof cur.text, "%.*s",
+                     (int)(inner < sizeof cur.text ? inner : sizeof cur.text - 1), sql + start + 1);
             /* Keys are compared in full, so judge the untruncated literal. */
             char *key = strndup(sql + start + 1, inner);
             cur.secret_key = key && auth_is_secret_key(key);
             free(key);
         } else if (is_word_char(c)) {
-            while (sql[i] && is_word_char(sql[i])) i++;
+            while (sql[i] && is_word_char(sql[i]))
+                i++;
             sb_appendn(out, sql + start, i - start);
             cur.kind = TOK_WORD;
             size_t n = i - start < sizeof cur.text ? i - start : sizeof cur.text - 1;
-            for (size_t k = 0; k < n; k++) cur.text[k] = (char)toupper((unsigned char)sql[start + k]);
+            for (size_t k = 0; k < n; k++)
+                cur.text[k] = (char)toupper((unsigned char)sql[start + k]);
             char *key = strndup(sql + start, i - start);
             cur.secret_key = key && auth_is_secret_key(key);
             free(key);

@@ -19,21 +19,24 @@
  * client_host ('%' matches every host, otherwise the host must be equal). Unknown user or wrong
  * password: 1045 "Access denied for user 'u'@'host' (using password: YES|NO)". */
 Status auth_check_native_password(const char *user, const char *client_host, const uint8_t salt[20],
-                                  const uint8_t *response, size_t response_len, Error *err) MUST_CHECK;
+                                  const uint8_t *response, size_t response_len,
+                                  Error *err) MUST_CHECK;
 
 /* Writes the stored form of a plain password: "*" + HEX(SHA1(SHA1(plain))); "" for an empty one. */
 void auth_password_hash(const char *plain, char out[AUTH_HASH_LEN + 1]);
 
 /* Validates a hash given by SET PASSWORD = '*HEX' / IDENTIFIED BY PASSWORD '*HEX' and writes it in
  * canonical upper case ("" stays "": no password). Malformed: 1827, naming the expected format. */
-Status auth_password_hash_parse(const char *hash, char out[AUTH_HASH_LEN + 1], Error *err) MUST_CHECK;
+Status auth_password_hash_parse(const char *hash, char out[AUTH_HASH_LEN + 1],
+                                Error *err) MUST_CHECK;
 
 /* True when `response` is the scramble of the password stored as `stored_hash` for `salt`.
  * An empty stored hash (no password) matches only an empty response. Constant-time compare. */
 bool auth_scramble_matches(const char *stored_hash, const uint8_t salt[20], const uint8_t *response,
                            size_t response_len);
 
-/* The client side of the scramble: SHA1(p) XOR SHA1(salt + SHA1(SHA1(p))) (tests, internal clients). */
+/* The client side of the scramble: SHA1(p) XOR SHA1(salt + SHA1(SHA1(p))) (tests, internal
+ * clients). */
 void auth_scramble_compute(const char *password, const uint8_t salt[20], uint8_t out[20]);
 
 /* Appends `sql` to `out` with secrets replaced by ***: the literal after IDENTIFIED BY [PASSWORD],

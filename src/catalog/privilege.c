@@ -9,7 +9,8 @@
 
 /* Resolves what the session's account holds on the object; writes the account's host pattern
  * (for messages) into host_out. */
-static PrivSet session_privs(const Session *s, const char *db, const char *table, char *host_out, size_t host_cap) {
+static PrivSet session_privs(const Session *s, const char *db, const char *table, char *host_out,
+                             size_t host_cap) {
     const UserDb *udb = users_acquire();
     const Grantee *g = userdb_find_login(udb, s->user, s->client_host);
     PrivSet privs = g ? userdb_privs_on(udb, g, db, table) : 0;
@@ -28,14 +29,18 @@ Status priv_check(const Session *s, Priv p, const char *db, const char *table, E
     PrivSet privs = session_privs(s, db, table, host, sizeof host);
     if ((privs & p) == (PrivSet)p) return STATUS_OK;
     if (table)
-        return err_set(err, ERR_TABLE_ACCESS_DENIED, "%s command denied to user '%s'@'%s' for table '%s'",
-                       priv_name(p), s->user, host, table);
+        return err_set(err, ERR_TABLE_ACCESS_DENIED,
+                       "%s command denied to user '%s'@'%s' for table '%s'", priv_name(p), s->user,
+                       host, table);
     if (db)
-        return err_set(err, ERR_DB_ACCESS_DENIED,
-                       "Access denied for user '%s'@'%s' to database '%s': the %s privilege is needed", s->user,
-                       host, db, priv_name(p));
-    return err_set(err, ERR_SPECIFIC_ACCESS_DENIED,
-                   "Access denied; you need (at least one of) the %s privilege(s) for this operation", priv_name(p));
+        return err_set(
+            err, ERR_DB_ACCESS_DENIED,
+            "Access denied for user '%s'@'%s' to database '%s': the %s privilege is needed",
+            s->user, host, db, priv_name(p));
+    return err_set(
+        err, ERR_SPECIFIC_ACCESS_DENIED,
+        "Access denied; you need (at least one of) the %s privilege(s) for this operation",
+        priv_name(p));
 }
 
 Status priv_check_admin(const Session *s, Error *err) {
@@ -65,28 +70,42 @@ bool priv_has_any_in_db(const Session *s, const char *db) {
 
 const char *priv_name(Priv p) {
     switch (p) {
-    case PRIV_SELECT: return "SELECT";
-    case PRIV_INSERT: return "INSERT";
-    case PRIV_UPDATE: return "UPDATE";
-    case PRIV_DELETE: return "DELETE";
-    case PRIV_ALTER: return "ALTER";
-    case PRIV_CREATE: return "CREATE";
-    case PRIV_DROP: return "DROP";
-    case PRIV_EXPORT: return "EXPORT";
-    case PRIV_USAGE: return "USAGE";
-    case PRIV_ADMIN: return "ADMIN";
-    case PRIV_GRANT: return "GRANT";
-    case PRIV_REPOSITORY: return "REPOSITORY";
-    case PRIV_NODE: return "NODE";
-    case PRIV_OPERATE: return "OPERATE";
+    case PRIV_SELECT:
+        return "SELECT";
+    case PRIV_INSERT:
+        return "INSERT";
+    case PRIV_UPDATE:
+        return "UPDATE";
+    case PRIV_DELETE:
+        return "DELETE";
+    case PRIV_ALTER:
+        return "ALTER";
+    case PRIV_CREATE:
+        return "CREATE";
+    case PRIV_DROP:
+        return "DROP";
+    case PRIV_EXPORT:
+        return "EXPORT";
+    case PRIV_USAGE:
+        return "USAGE";
+    case PRIV_ADMIN:
+        return "ADMIN";
+    case PRIV_GRANT:
+        return "GRANT";
+    case PRIV_REPOSITORY:
+        return "REPOSITORY";
+    case PRIV_NODE:
+        return "NODE";
+    case PRIV_OPERATE:
+        return "OPERATE";
     }
     return "UNKNOWN";
 }
 
 Status priv_parse_name(const char *name, PrivSet *out, Error *err) {
-    static const Priv all[] = {PRIV_SELECT, PRIV_INSERT, PRIV_UPDATE, PRIV_DELETE, PRIV_ALTER,
-                               PRIV_CREATE, PRIV_DROP,   PRIV_EXPORT, PRIV_USAGE,  PRIV_ADMIN,
-                               PRIV_GRANT,  PRIV_REPOSITORY, PRIV_NODE, PRIV_OPERATE};
+    static const Priv all[] = {PRIV_SELECT, PRIV_INSERT,     PRIV_UPDATE, PRIV_DELETE, PRIV_ALTER,
+                               PRIV_CREATE, PRIV_DROP,       PRIV_EXPORT, PRIV_USAGE,  PRIV_ADMIN,
+                               PRIV_GRANT,  PRIV_REPOSITORY, PRIV_NODE,   PRIV_OPERATE};
     /* StarRocks 3.x object-specific names and the 2.x "_PRIV" names map onto cairn's set. */
     static const struct {
         const char *name;
@@ -121,8 +140,10 @@ Status priv_parse_name(const char *name, PrivSet *out, Error *err) {
             return STATUS_OK;
         }
     }
-    return err_set(err, ERR_COMMON,
-                   "Unknown privilege '%s': cairn supports SELECT, INSERT, UPDATE, DELETE, ALTER, CREATE, DROP, "
-                   "EXPORT, USAGE, ALL on objects and ADMIN, GRANT, REPOSITORY, NODE, OPERATE on SYSTEM",
-                   name ? name : "");
+    return err_set(
+        err, ERR_COMMON,
+        "Unknown privilege '%s': cairn supports SELECT, INSERT, UPDATE, DELETE, ALTER, CREATE, "
+        "DROP, "
+        "EXPORT, USAGE, ALL on objects and ADMIN, GRANT, REPOSITORY, NODE, OPERATE on SYSTEM",
+        name ? name : "");
 }

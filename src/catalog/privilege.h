@@ -20,16 +20,19 @@ typedef enum Priv {
     PRIV_UPDATE = 1u << 2,
     PRIV_DELETE = 1u << 3,
     PRIV_ALTER = 1u << 4,
-    PRIV_CREATE = 1u << 5, /* CREATE TABLE/VIEW/MATERIALIZED VIEW in a db; CREATE DATABASE globally */
+    /* CREATE TABLE/VIEW/MATERIALIZED VIEW in a db; CREATE DATABASE when held globally */
+    PRIV_CREATE = 1u << 5,
     PRIV_DROP = 1u << 6,
     PRIV_EXPORT = 1u << 7, /* back up a table (StarRocks 3.x EXPORT) */
     PRIV_USAGE = 1u << 8,  /* grants nothing by itself (MySQL's USAGE) */
     /* system privileges */
-    PRIV_ADMIN = 1u << 16,      /* BACKUP/RESTORE, repositories, ADMIN SET CONFIG, KILL of others */
-    PRIV_GRANT = 1u << 17,      /* user management: CREATE/DROP USER, CREATE/DROP ROLE, GRANT, REVOKE */
-    PRIV_REPOSITORY = 1u << 18, /* StarRocks 3.x name for repository operations (ADMIN implies it) */
-    PRIV_NODE = 1u << 19,       /* cluster topology statements (SHOW FRONTENDS/BACKENDS ...) */
-    PRIV_OPERATE = 1u << 20,    /* operational statements (ADMIN SHOW CONFIG, KILL ...); ADMIN implies it */
+    PRIV_ADMIN = 1u << 16, /* BACKUP/RESTORE, repositories, ADMIN SET CONFIG, KILL of others */
+    PRIV_GRANT = 1u << 17, /* user management: CREATE/DROP USER and ROLE, GRANT, REVOKE */
+    /* StarRocks 3.x name for repository operations; ADMIN implies it */
+    PRIV_REPOSITORY = 1u << 18,
+    PRIV_NODE = 1u << 19, /* cluster topology statements (SHOW FRONTENDS/BACKENDS ...) */
+    /* operational statements (ADMIN SHOW CONFIG, KILL ...); ADMIN implies it */
+    PRIV_OPERATE = 1u << 20,
 } Priv;
 
 typedef uint32_t PrivSet; /* a set of Priv bits */
@@ -46,7 +49,8 @@ typedef uint32_t PrivSet; /* a set of Priv bits */
  * "Access denied; you need (at least one of) the X privilege(s) for this operation".
  * A grant on *.* covers every db and table; a grant on db.* covers every table of db.
  * s == NULL or s->internal: always allowed. db == NULL with table != NULL: uses s->db. */
-Status priv_check(const Session *s, Priv p, const char *db, const char *table, Error *err) MUST_CHECK;
+Status priv_check(const Session *s, Priv p, const char *db, const char *table,
+                  Error *err) MUST_CHECK;
 
 /* The check BACKUP, RESTORE and repository statements make: the ADMIN privilege (root, db_admin,
  * or a direct GRANT ADMIN); denial is 1227 naming ADMIN. */
@@ -55,7 +59,7 @@ Status priv_check_admin(const Session *s, Error *err) MUST_CHECK;
 /* The check for user management (CREATE/DROP USER, roles, GRANT/REVOKE): the GRANT privilege. */
 Status priv_check_grant(const Session *s, Error *err) MUST_CHECK;
 
-/* The same resolution as priv_check, without an error (for filtering SHOW DATABASES/TABLES rows). */
+/* The same resolution as priv_check, without an error (to filter SHOW DATABASES/TABLES rows). */
 bool priv_has(const Session *s, Priv p, const char *db, const char *table);
 
 /* True when the session holds any privilege on db itself, on any table of db, or globally

@@ -9,10 +9,11 @@
 #include "catalog/users_store.h"
 #include "util/log.h"
 
-static pthread_rwlock_t live_lock = PTHREAD_RWLOCK_INITIALIZER; /* guards `live` */
-static pthread_mutex_t mutate_lock = PTHREAD_MUTEX_INITIALIZER; /* serializes mutations, guards `store` */
-static UserDb *live;   /* NULL until first use: then the default state */
-static sqlite3 *store; /* NULL: changes stay in memory */
+/* live_lock guards `live`; mutate_lock serializes mutations and guards `store`, `store_is_meta`. */
+static pthread_rwlock_t live_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t mutate_lock = PTHREAD_MUTEX_INITIALIZER;
+static UserDb *live;       /* NULL until first use: then the default state */
+static sqlite3 *store;     /* NULL: changes stay in memory */
 static bool store_is_meta; /* store is meta_db(): transactions go through meta_begin/meta_commit */
 
 /* Called with live_lock held for writing, or before any reader can exist. */
@@ -62,8 +63,10 @@ Status users_init_db(sqlite3 *db, Error *err) {
 }
 
 Status users_init(Error *err) {
-    if (!meta_is_open()) return err_set(err, ERR_INTERNAL, "users_init: the metadata database is not open");
-    if (meta_migrate("users", 1, users_store_schema(), err)) return err_prefix(err, "while loading users and grants: ");
+    if (!meta_is_open())
+        return err_set(err, ERR_INTERNAL, "users_init: the metadata database is not open");
+    if (meta_migrate("users", 1, users_store_schema(), err))
+        return err_prefix(err, "while loading users and grants: ");
     UserDb *loaded = NULL;
     pthread_mutex_lock(&mutate_lock);
     meta_lock();
@@ -97,13 +100,15 @@ static Status save_in_txn(sqlite3 *db, const UserDb *copy, Error *err) {
         return meta_commit(err);
     }
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return err_set(err, ERR_IO, "metadata database: cannot begin a transaction: %s", sqlite3_errmsg(db));
+        return err_set(err, ERR_IO, "metadata database: cannot begin a transaction: %s",
+                       sqlite3_errmsg(db));
     if (users_store_save(db, copy, err)) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return STATUS_ERROR;
     }
     if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        err_set(err, ERR_IO, "metadata database: cannot commit users and grants: %s", sqlite3_errmsg(db));
+        err_set(err, ERR_IO, "metadata database: cannot commit users and grants: %s",
+                sqlite3_errmsg(db));
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return STATUS_ERROR;
     }

@@ -45,7 +45,8 @@ static bool db_eq(const char *a, const char *b) {
 static void grantee_free(Grantee *g) {
     free(g->name);
     free(g->host);
-    for (size_t i = 0; i < g->roles.len; i++) free(g->roles.items[i]);
+    for (size_t i = 0; i < g->roles.len; i++)
+        free(g->roles.items[i]);
     vec_free(&g->roles);
     for (size_t i = 0; i < g->grants.len; i++) {
         free(g->grants.items[i].db);
@@ -60,7 +61,8 @@ static void grantee_copy(Grantee *dst, const Grantee *src) {
     dst->host = xstrdup(src->host);
     memcpy(dst->password, src->password, sizeof dst->password);
     dst->builtin = src->builtin;
-    for (size_t i = 0; i < src->roles.len; i++) vec_push(&dst->roles, xstrdup(src->roles.items[i]));
+    for (size_t i = 0; i < src->roles.len; i++)
+        vec_push(&dst->roles, xstrdup(src->roles.items[i]));
     for (size_t i = 0; i < src->grants.len; i++) {
         const PrivGrant *s = &src->grants.items[i];
         PrivGrant d = {s->scope, xstrdup(s->db), xstrdup(s->table), s->privs};
@@ -68,7 +70,8 @@ static void grantee_copy(Grantee *dst, const Grantee *src) {
     }
 }
 
-static void add_grant(Grantee *g, GrantScope scope, const char *db, const char *table, PrivSet privs) {
+static void add_grant(Grantee *g, GrantScope scope, const char *db, const char *table,
+                      PrivSet privs) {
     for (size_t i = 0; i < g->grants.len; i++) {
         PrivGrant *pg = &g->grants.items[i];
         if (pg->scope == scope && db_eq(pg->db, db) && eq(pg->table, table)) {
@@ -123,8 +126,10 @@ UserDb *userdb_clone(const UserDb *src) {
 
 void userdb_free(UserDb *db) {
     if (!db) return;
-    for (size_t i = 0; i < db->users.len; i++) grantee_free(&db->users.items[i]);
-    for (size_t i = 0; i < db->roles.len; i++) grantee_free(&db->roles.items[i]);
+    for (size_t i = 0; i < db->users.len; i++)
+        grantee_free(&db->users.items[i]);
+    for (size_t i = 0; i < db->roles.len; i++)
+        grantee_free(&db->roles.items[i]);
     vec_free(&db->users);
     vec_free(&db->roles);
     free(db);
@@ -152,13 +157,15 @@ static Grantee *find_grantee_mut(UserDb *db, GranteeRef ref) {
 }
 
 static bool is_loopback(const char *h) {
-    return strcmp(h, "127.0.0.1") == 0 || strcmp(h, "::1") == 0 || strcmp(h, "::ffff:127.0.0.1") == 0;
+    return strcmp(h, "127.0.0.1") == 0 || strcmp(h, "::1") == 0 ||
+           strcmp(h, "::ffff:127.0.0.1") == 0;
 }
 
 bool userdb_host_matches(const char *pattern, const char *client_host) {
     if (!pattern || !client_host) return false;
     if (strcmp(pattern, "%") == 0) return true;
-    if (str_ieq(pattern, "localhost") && (is_loopback(client_host) || str_ieq(client_host, "localhost")))
+    if (str_ieq(pattern, "localhost") &&
+        (is_loopback(client_host) || str_ieq(client_host, "localhost")))
         return true;
     return str_like(client_host, strlen(client_host), pattern, strlen(pattern), true);
 }
@@ -207,14 +214,18 @@ static void reach_all(const UserDb *db, const Grantee *g, GranteeList *seen) {
 
 static bool grant_covers(const PrivGrant *pg, const char *obj_db, const char *obj_table) {
     switch (pg->scope) {
-    case GRANT_SCOPE_GLOBAL: return true;
-    case GRANT_SCOPE_DATABASE: return obj_db && db_eq(pg->db, obj_db);
-    case GRANT_SCOPE_TABLE: return obj_db && obj_table && db_eq(pg->db, obj_db) && eq(pg->table, obj_table);
+    case GRANT_SCOPE_GLOBAL:
+        return true;
+    case GRANT_SCOPE_DATABASE:
+        return obj_db && db_eq(pg->db, obj_db);
+    case GRANT_SCOPE_TABLE:
+        return obj_db && obj_table && db_eq(pg->db, obj_db) && eq(pg->table, obj_table);
     }
     return false;
 }
 
-PrivSet userdb_privs_on(const UserDb *db, const Grantee *g, const char *obj_db, const char *obj_table) {
+PrivSet userdb_privs_on(const UserDb *db, const Grantee *g, const char *obj_db,
+                        const char *obj_table) {
     if (!g) return 0;
     GranteeList seen = {0};
     reach_all(db, g, &seen);
@@ -222,7 +233,8 @@ PrivSet userdb_privs_on(const UserDb *db, const Grantee *g, const char *obj_db, 
     for (size_t i = 0; i < seen.len; i++) {
         const Grantee *x = seen.items[i];
         for (size_t j = 0; j < x->grants.len; j++)
-            if (grant_covers(&x->grants.items[j], obj_db, obj_table)) privs |= x->grants.items[j].privs;
+            if (grant_covers(&x->grants.items[j], obj_db, obj_table))
+                privs |= x->grants.items[j].privs;
     }
     vec_free(&seen);
     if (privs & PRIV_ADMIN) privs |= PRIV_REPOSITORY | PRIV_OPERATE;
@@ -252,18 +264,20 @@ bool userdb_any_in_db(const UserDb *db, const Grantee *g, const char *obj_db) {
 static Status check_name(const char *what, const char *name, size_t max, Error *err) {
     if (!name || !*name) return err_set(err, ERR_COMMON, "A %s name cannot be empty", what);
     if (strlen(name) > max)
-        return err_set(err, ERR_TOO_LONG_IDENT, "The %s name '%.64s...' is longer than %zu characters", what,
-                       name, max);
+        return err_set(err, ERR_TOO_LONG_IDENT,
+                       "The %s name '%.64s...' is longer than %zu characters", what, name, max);
     return STATUS_OK;
 }
 
 Status userdb_create_user(UserDb *db, const char *name, const char *host, const char *password_hash,
                           bool if_not_exists, Error *err) {
-    if (check_name("user", name, IDENT_MAX, err) || check_name("host", host, HOST_MAX, err)) return STATUS_ERROR;
+    if (check_name("user", name, IDENT_MAX, err) || check_name("host", host, HOST_MAX, err))
+        return STATUS_ERROR;
     if (userdb_find_user(db, name, host)) {
         if (if_not_exists) return STATUS_OK;
-        return err_set(err, ERR_CANNOT_USER, "Operation CREATE USER failed for '%s'@'%s': the user already exists",
-                       name, host);
+        return err_set(err, ERR_CANNOT_USER,
+                       "Operation CREATE USER failed for '%s'@'%s': the user already exists", name,
+                       host);
     }
     Grantee g = {0};
     g.name = xstrdup(name);
@@ -273,28 +287,33 @@ Status userdb_create_user(UserDb *db, const char *name, const char *host, const 
     return STATUS_OK;
 }
 
-Status userdb_drop_user(UserDb *db, const char *name, const char *host, bool if_exists, Error *err) {
+Status userdb_drop_user(UserDb *db, const char *name, const char *host, bool if_exists,
+                        Error *err) {
     for (size_t i = 0; i < db->users.len; i++) {
         Grantee *g = &db->users.items[i];
         if (!eq(g->name, name) || !str_ieq(g->host, host)) continue;
         if (g->builtin)
-            return err_set(err, ERR_CANNOT_USER,
-                           "Operation DROP USER failed for '%s'@'%s': the root user cannot be dropped", name, host);
+            return err_set(
+                err, ERR_CANNOT_USER,
+                "Operation DROP USER failed for '%s'@'%s': the root user cannot be dropped", name,
+                host);
         grantee_free(g);
         memmove(g, g + 1, (db->users.len - i - 1) * sizeof *g);
         db->users.len--;
         return STATUS_OK;
     }
     if (if_exists) return STATUS_OK;
-    return err_set(err, ERR_CANNOT_USER, "Operation DROP USER failed for '%s'@'%s': no such user", name, host);
+    return err_set(err, ERR_CANNOT_USER, "Operation DROP USER failed for '%s'@'%s': no such user",
+                   name, host);
 }
 
-Status userdb_set_password(UserDb *db, const char *name, const char *host, const char *password_hash,
-                           Error *err) {
+Status userdb_set_password(UserDb *db, const char *name, const char *host,
+                           const char *password_hash, Error *err) {
     Grantee *g = find_grantee_mut(db, (GranteeRef){name, host});
     if (!g || !host)
         return err_set(err, ERR_PASSWORD_NO_MATCH,
-                       "Can't find any matching row in the user table: no user '%s'@'%s'", name, host ? host : "");
+                       "Can't find any matching row in the user table: no user '%s'@'%s'", name,
+                       host ? host : "");
     snprintf(g->password, sizeof g->password, "%s", password_hash ? password_hash : "");
     return STATUS_OK;
 }
@@ -303,7 +322,8 @@ Status userdb_create_role(UserDb *db, const char *name, bool if_not_exists, Erro
     if (check_name("role", name, IDENT_MAX, err)) return STATUS_ERROR;
     if (userdb_find_role(db, name)) {
         if (if_not_exists) return STATUS_OK;
-        return err_set(err, ERR_CANNOT_USER, "Operation CREATE ROLE failed for '%s': the role already exists", name);
+        return err_set(err, ERR_CANNOT_USER,
+                       "Operation CREATE ROLE failed for '%s': the role already exists", name);
     }
     Grantee r = {0};
     r.name = xstrdup(name);
@@ -315,7 +335,8 @@ static void remove_role_ref(Grantee *g, const char *role) {
     for (size_t i = 0; i < g->roles.len; i++) {
         if (!eq(g->roles.items[i], role)) continue;
         free(g->roles.items[i]);
-        memmove(&g->roles.items[i], &g->roles.items[i + 1], (g->roles.len - i - 1) * sizeof(char *));
+        memmove(&g->roles.items[i], &g->roles.items[i + 1],
+                (g->roles.len - i - 1) * sizeof(char *));
         g->roles.len--;
         return;
     }
@@ -330,8 +351,10 @@ Status userdb_drop_role(UserDb *db, const char *name, bool if_exists, Error *err
         grantee_free(r);
         memmove(r, r + 1, (db->roles.len - i - 1) * sizeof *r);
         db->roles.len--;
-        for (size_t j = 0; j < db->users.len; j++) remove_role_ref(&db->users.items[j], name);
-        for (size_t j = 0; j < db->roles.len; j++) remove_role_ref(&db->roles.items[j], name);
+        for (size_t j = 0; j < db->users.len; j++)
+            remove_role_ref(&db->users.items[j], name);
+        for (size_t j = 0; j < db->roles.len; j++)
+            remove_role_ref(&db->roles.items[j], name);
         return STATUS_OK;
     }
     if (if_exists) return STATUS_OK;
@@ -349,7 +372,8 @@ static Grantee *require_grantee(UserDb *db, GranteeRef ref, Error *err) {
     StrBuf sb = STRBUF_INIT;
     format_ref(&sb, ref);
     if (ref.host)
-        err_set(err, ERR_COMMON, "User %s does not exist (create it with CREATE USER first)", sb_str(&sb));
+        err_set(err, ERR_COMMON, "User %s does not exist (create it with CREATE USER first)",
+                sb_str(&sb));
     else
         err_set(err, ERR_UNKNOWN_ROLE, "Unknown role %s", sb_str(&sb));
     sb_free(&sb);
@@ -360,13 +384,15 @@ static Status check_privs_for_scope(GrantScope scope, PrivSet privs, Error *err)
     if (!privs) return err_set(err, ERR_COMMON, "GRANT/REVOKE needs at least one privilege");
     if (scope != GRANT_SCOPE_GLOBAL && (privs & PRIV_SYSTEM_ALL)) {
         Priv first = (Priv)(privs & PRIV_SYSTEM_ALL & -(privs & PRIV_SYSTEM_ALL));
-        return err_set(err, ERR_COMMON,
-                       "%s is a system privilege: grant it ON SYSTEM (or ON *.*), not on a database or table",
-                       priv_name(first));
+        return err_set(
+            err, ERR_COMMON,
+            "%s is a system privilege: grant it ON SYSTEM (or ON *.*), not on a database or table",
+            priv_name(first));
     }
     if (scope == GRANT_SCOPE_TABLE && (privs & PRIV_DB_KIND)) {
         Priv first = (Priv)(privs & PRIV_DB_KIND & -(privs & PRIV_DB_KIND));
-        return err_set(err, ERR_COMMON, "%s cannot be granted on a table: grant it ON DATABASE db (or db.*)",
+        return err_set(err, ERR_COMMON,
+                       "%s cannot be granted on a table: grant it ON DATABASE db (or db.*)",
                        priv_name(first));
     }
     return STATUS_OK;
@@ -374,29 +400,32 @@ static Status check_privs_for_scope(GrantScope scope, PrivSet privs, Error *err)
 
 static Status check_role_mutable(const Grantee *g, Error *err) {
     if (!g->host && !role_privileges_mutable(g->name))
-        return err_set(err, ERR_COMMON, "Role '%s' is built in: its privileges cannot be changed", g->name);
+        return err_set(err, ERR_COMMON, "Role '%s' is built in: its privileges cannot be changed",
+                       g->name);
     return STATUS_OK;
 }
 
-Status userdb_grant(UserDb *db, GranteeRef to, GrantScope scope, const char *obj_db, const char *obj_table,
-                    PrivSet privs, Error *err) {
+Status userdb_grant(UserDb *db, GranteeRef to, GrantScope scope, const char *obj_db,
+                    const char *obj_table, PrivSet privs, Error *err) {
     if (check_privs_for_scope(scope, privs, err)) return STATUS_ERROR;
     Grantee *g = require_grantee(db, to, err);
     if (!g || check_role_mutable(g, err)) return STATUS_ERROR;
-    add_grant(g, scope, scope == GRANT_SCOPE_GLOBAL ? NULL : obj_db, scope == GRANT_SCOPE_TABLE ? obj_table : NULL,
-              privs);
+    add_grant(g, scope, scope == GRANT_SCOPE_GLOBAL ? NULL : obj_db,
+              scope == GRANT_SCOPE_TABLE ? obj_table : NULL, privs);
     return STATUS_OK;
 }
 
 static Status no_such_grant(GranteeRef ref, Error *err) {
     if (ref.host)
-        return err_set(err, ERR_NONEXISTING_GRANT, "There is no such grant defined for user '%s' on host '%s'",
-                       ref.name, ref.host);
-    return err_set(err, ERR_NONEXISTING_GRANT, "There is no such grant defined for role '%s'", ref.name);
+        return err_set(err, ERR_NONEXISTING_GRANT,
+                       "There is no such grant defined for user '%s' on host '%s'", ref.name,
+                       ref.host);
+    return err_set(err, ERR_NONEXISTING_GRANT, "There is no such grant defined for role '%s'",
+                   ref.name);
 }
 
-Status userdb_revoke(UserDb *db, GranteeRef from, GrantScope scope, const char *obj_db, const char *obj_table,
-                     PrivSet privs, Error *err) {
+Status userdb_revoke(UserDb *db, GranteeRef from, GrantScope scope, const char *obj_db,
+                     const char *obj_table, PrivSet privs, Error *err) {
     Grantee *g = require_grantee(db, from, err);
     if (!g || check_role_mutable(g, err)) return STATUS_ERROR;
     const char *gdb = scope == GRANT_SCOPE_GLOBAL ? NULL : obj_db;
@@ -436,23 +465,29 @@ static bool role_reaches(const UserDb *db, const Grantee *from, const Grantee *t
 
 Status userdb_grant_role(UserDb *db, const char *role, GranteeRef to, Error *err) {
     const Grantee *r = userdb_find_role(db, role);
-    if (!r) return err_set(err, ERR_UNKNOWN_ROLE, "Unknown role '%s' (create it with CREATE ROLE first)", role);
+    if (!r)
+        return err_set(err, ERR_UNKNOWN_ROLE,
+                       "Unknown role '%s' (create it with CREATE ROLE first)", role);
     Grantee *g = require_grantee(db, to, err);
     if (!g) return STATUS_ERROR;
-    if (strcmp(role, ROLE_PUBLIC) == 0 || holds_role(g, role)) return STATUS_OK; /* public: everyone has it */
+    if (strcmp(role, ROLE_PUBLIC) == 0 || holds_role(g, role))
+        return STATUS_OK; /* public: everyone has it */
     if (!g->host && role_reaches(db, r, g))
-        return err_set(err, ERR_COMMON, "Granting role '%s' to role '%s' would create a cycle of roles", role,
+        return err_set(err, ERR_COMMON,
+                       "Granting role '%s' to role '%s' would create a cycle of roles", role,
                        g->name);
     vec_push(&g->roles, xstrdup(role));
     return STATUS_OK;
 }
 
 Status userdb_revoke_role(UserDb *db, const char *role, GranteeRef from, Error *err) {
-    if (!userdb_find_role(db, role)) return err_set(err, ERR_UNKNOWN_ROLE, "Unknown role '%s'", role);
+    if (!userdb_find_role(db, role))
+        return err_set(err, ERR_UNKNOWN_ROLE, "Unknown role '%s'", role);
     Grantee *g = require_grantee(db, from, err);
     if (!g) return STATUS_ERROR;
     if (g->host && g->builtin && strcmp(role, ROLE_ROOT) == 0)
-        return err_set(err, ERR_COMMON, "The root user always holds the root role; it cannot be revoked");
+        return err_set(err, ERR_COMMON,
+                       "The root user always holds the root role; it cannot be revoked");
     if (!holds_role(g, role)) {
         StrBuf sb = STRBUF_INIT;
         format_ref(&sb, from);
@@ -505,7 +540,8 @@ static void push_line(GrantLines *out, const char *catalog, StrBuf *sb) {
 }
 
 /* One GRANT line for privs on an object written as `object` ("SYSTEM", "TABLE db.t", ...). */
-static void emit(GrantLines *out, const Grantee *g, PrivSet privs, const char *catalog, const char *object) {
+static void emit(GrantLines *out, const Grantee *g, PrivSet privs, const char *catalog,
+                 const char *object) {
     if (!privs) return;
     StrBuf sb = STRBUF_INIT;
     sb_append(&sb, "GRANT ");
@@ -529,7 +565,8 @@ void userdb_grant_lines(const UserDb *db, const Grantee *g, GrantLines *out) {
     StrBuf sb = STRBUF_INIT;
     if (g->roles.len) {
         sb_append(&sb, "GRANT ");
-        for (size_t i = 0; i < g->roles.len; i++) sb_appendf(&sb, "%s'%s'", i ? ", " : "", g->roles.items[i]);
+        for (size_t i = 0; i < g->roles.len; i++)
+            sb_appendf(&sb, "%s'%s'", i ? ", " : "", g->roles.items[i]);
         if (g->host) {
             sb_append(&sb, " TO ");
             userdb_format_ident(&sb, g->name, g->host);
@@ -540,11 +577,13 @@ void userdb_grant_lines(const UserDb *db, const Grantee *g, GrantLines *out) {
     }
     const PrivGrant **sorted = malloc((g->grants.len + 1) * sizeof *sorted);
     if (!sorted) abort();
-    for (size_t i = 0; i < g->grants.len; i++) sorted[i] = &g->grants.items[i];
+    for (size_t i = 0; i < g->grants.len; i++)
+        sorted[i] = &g->grants.items[i];
     qsort(sorted, g->grants.len, sizeof *sorted, grant_cmp);
     for (size_t i = 0; i < g->grants.len; i++) {
         const PrivGrant *pg = sorted[i];
-        if (pg->scope == GRANT_SCOPE_GLOBAL) emit(out, g, pg->privs & PRIV_SYSTEM_ALL, NULL, "SYSTEM");
+        if (pg->scope == GRANT_SCOPE_GLOBAL)
+            emit(out, g, pg->privs & PRIV_SYSTEM_ALL, NULL, "SYSTEM");
     }
     for (size_t i = 0; i < g->grants.len; i++) {
         const PrivGrant *pg = sorted[i];
@@ -577,6 +616,7 @@ void userdb_grant_lines(const UserDb *db, const Grantee *g, GrantLines *out) {
 }
 
 void grant_lines_free(GrantLines *lines) {
-    for (size_t i = 0; i < lines->len; i++) free(lines->items[i].text);
+    for (size_t i = 0; i < lines->len; i++)
+        free(lines->items[i].text);
     vec_free(lines);
 }

@@ -31,10 +31,10 @@ typedef struct PrivGrant {
 /* A user ('name'@'host') or a role (host == NULL). */
 typedef struct Grantee {
     char *name;
-    char *host;                        /* NULL for a role */
-    char password[AUTH_HASH_LEN + 1];  /* users: "*HEX" or "" (no password) */
-    bool builtin;                      /* root user, built-in roles: cannot be dropped */
-    VEC(char *) roles;                 /* roles granted to this user or role */
+    char *host;                       /* NULL for a role */
+    char password[AUTH_HASH_LEN + 1]; /* users: "*HEX" or "" (no password) */
+    bool builtin;                     /* root user, built-in roles: cannot be dropped */
+    VEC(char *) roles;                /* roles granted to this user or role */
     VEC(PrivGrant) grants;
 } Grantee;
 
@@ -62,32 +62,35 @@ const Grantee *userdb_find_role(const UserDb *db, const char *name);
 /* The account a client logs in as: among the users called `name`, the one whose host matches
  * client_host best (equal host, then a LIKE pattern, then '%'). NULL when none matches. */
 const Grantee *userdb_find_login(const UserDb *db, const char *name, const char *client_host);
-/* True when an account host pattern admits client_host ('%' all; 'localhost' also 127.0.0.1/::1). */
+/* True when an account host pattern admits client_host ('%': all; 'localhost': 127.0.0.1, ::1). */
 bool userdb_host_matches(const char *pattern, const char *client_host);
 
 /* The privileges `g` holds on an object through its own grants, every role reachable from it and
  * the public role. db == NULL: only global grants; table == NULL: global and db grants. ADMIN
  * implies REPOSITORY and OPERATE. */
-PrivSet userdb_privs_on(const UserDb *db, const Grantee *g, const char *obj_db, const char *obj_table);
-/* True when `g` holds any object privilege (other than USAGE) globally, on obj_db, or on a table of it. */
+PrivSet userdb_privs_on(const UserDb *db, const Grantee *g, const char *obj_db,
+                        const char *obj_table);
+/* True when `g` holds an object privilege (not just USAGE) globally, on obj_db or a table in it. */
 bool userdb_any_in_db(const UserDb *db, const Grantee *g, const char *obj_db);
 
 /* ---- mutations: validate first, change nothing on error ---- */
 Status userdb_create_user(UserDb *db, const char *name, const char *host, const char *password_hash,
                           bool if_not_exists, Error *err) MUST_CHECK;
-Status userdb_drop_user(UserDb *db, const char *name, const char *host, bool if_exists, Error *err) MUST_CHECK;
-Status userdb_set_password(UserDb *db, const char *name, const char *host, const char *password_hash,
-                           Error *err) MUST_CHECK;
+Status userdb_drop_user(UserDb *db, const char *name, const char *host, bool if_exists,
+                        Error *err) MUST_CHECK;
+Status userdb_set_password(UserDb *db, const char *name, const char *host,
+                           const char *password_hash, Error *err) MUST_CHECK;
 Status userdb_create_role(UserDb *db, const char *name, bool if_not_exists, Error *err) MUST_CHECK;
 Status userdb_drop_role(UserDb *db, const char *name, bool if_exists, Error *err) MUST_CHECK;
 /* Adds privs on (scope, obj_db, obj_table) to the grantee. System privileges need GLOBAL scope,
  * CREATE and USAGE cannot be granted on a table. */
-Status userdb_grant(UserDb *db, GranteeRef to, GrantScope scope, const char *obj_db, const char *obj_table,
-                    PrivSet privs, Error *err) MUST_CHECK;
-/* Removes privs from exactly that object's grant; 1141 when the grantee holds none of them there. */
-Status userdb_revoke(UserDb *db, GranteeRef from, GrantScope scope, const char *obj_db, const char *obj_table,
-                     PrivSet privs, Error *err) MUST_CHECK;
-/* Grants a role to a user or to another role (cycles refused). Granting an already held role is a no-op. */
+Status userdb_grant(UserDb *db, GranteeRef to, GrantScope scope, const char *obj_db,
+                    const char *obj_table, PrivSet privs, Error *err) MUST_CHECK;
+/* Removes privs from exactly that object's grant; 1141 when none of them is held there. */
+Status userdb_revoke(UserDb *db, GranteeRef from, GrantScope scope, const char *obj_db,
+                     const char *obj_table, PrivSet privs, Error *err) MUST_CHECK;
+/* Grants a role to a user or to another role (cycles refused). Granting an already held role is a
+ * no-op. */
 Status userdb_grant_role(UserDb *db, const char *role, GranteeRef to, Error *err) MUST_CHECK;
 Status userdb_revoke_role(UserDb *db, const char *role, GranteeRef from, Error *err) MUST_CHECK;
 

@@ -16,7 +16,8 @@
 /* ------------------------------------------------------------------ helpers */
 
 /* The account ('name'@'host' pattern) the session is logged in as; false if it no longer exists. */
-static bool session_account(const Session *s, char *name, size_t name_cap, char *host, size_t host_cap) {
+static bool session_account(const Session *s, char *name, size_t name_cap, char *host,
+                            size_t host_cap) {
     const UserDb *db = users_acquire();
     const Grantee *g = userdb_find_login(db, s->user, s->client_host);
     if (g) {
@@ -39,7 +40,8 @@ static const char *ident_host(const UserIdent *u) {
 }
 
 /* The stored hash for a password clause: plain text is hashed, '*HEX' is validated. */
-static Status password_clause(const char *password, bool is_hash, char out[AUTH_HASH_LEN + 1], Error *err) {
+static Status password_clause(const char *password, bool is_hash, char out[AUTH_HASH_LEN + 1],
+                              Error *err) {
     if (!password) {
         out[0] = '\0';
         return STATUS_OK;
@@ -51,8 +53,9 @@ static Status password_clause(const char *password, bool is_hash, char out[AUTH_
 
 static Status check_plugin(const char *plugin, Error *err) {
     if (!plugin || str_ieq(plugin, "mysql_native_password")) return STATUS_OK;
-    return err_set(err, ERR_NOT_SUPPORTED,
-                   "Authentication plugin '%s' is not supported: cairn accepts mysql_native_password", plugin);
+    return err_set(
+        err, ERR_NOT_SUPPORTED,
+        "Authentication plugin '%s' is not supported: cairn accepts mysql_native_password", plugin);
 }
 
 static Status send_ok(ResultSink *out, Error *err) {
@@ -79,7 +82,8 @@ static Status grant_default_roles(UserDb *db, const UserChange *c, Error *err) {
 static Status apply_create_user(UserDb *db, void *ctx, Error *err) {
     UserChange *c = ctx;
     bool existed = userdb_find_user(db, c->st->user.user, c->host) != NULL;
-    if (userdb_create_user(db, c->st->user.user, c->host, c->hash, c->st->if_not_exists, err)) return STATUS_ERROR;
+    if (userdb_create_user(db, c->st->user.user, c->host, c->hash, c->st->if_not_exists, err))
+        return STATUS_ERROR;
     if (existed) return STATUS_OK; /* IF NOT EXISTS: leave the existing account alone */
     c->changed = true;
     return grant_default_roles(db, c, err);
@@ -89,15 +93,18 @@ static Status apply_alter_user(UserDb *db, void *ctx, Error *err) {
     UserChange *c = ctx;
     if (!userdb_find_user(db, c->st->user.user, c->host)) {
         if (c->st->if_exists) return STATUS_OK;
-        return err_set(err, ERR_CANNOT_USER, "Operation ALTER USER failed for '%s'@'%s': no such user",
-                       c->st->user.user, c->host);
+        return err_set(err, ERR_CANNOT_USER,
+                       "Operation ALTER USER failed for '%s'@'%s': no such user", c->st->user.user,
+                       c->host);
     }
-    if (c->set_password && userdb_set_password(db, c->st->user.user, c->host, c->hash, err)) return STATUS_ERROR;
+    if (c->set_password && userdb_set_password(db, c->st->user.user, c->host, c->hash, err))
+        return STATUS_ERROR;
     c->changed = true;
     return grant_default_roles(db, c, err);
 }
 
-static Status handle_create_or_alter_user(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
+static Status handle_create_or_alter_user(Session *s, const Stmt *stmt, ResultSink *out,
+                                          Error *err) {
     const CreateUserStmt *st = &stmt->u.create_user;
     bool alter = stmt->kind == STMT_ALTER_USER;
     /* Changing one's own password needs no privilege; everything else is user management. */
@@ -108,7 +115,8 @@ static Status handle_create_or_alter_user(Session *s, const Stmt *stmt, ResultSi
     if (password_clause(st->password, st->password_is_hash, c.hash, err)) return STATUS_ERROR;
     if (users_mutate(alter ? apply_alter_user : apply_create_user, &c, err)) return STATUS_ERROR;
     if (c.changed)
-        log_info("users: %s '%s'@'%s' by '%s'", alter ? "altered" : "created", st->user.user, c.host, s->user);
+        log_info("users: %s '%s'@'%s' by '%s'", alter ? "altered" : "created", st->user.user,
+                 c.host, s->user);
     return send_ok(out, err);
 }
 
@@ -120,8 +128,8 @@ static Status apply_drop_user(UserDb *db, void *ctx, Error *err) {
 static Status handle_drop_user(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
     if (priv_check_grant(s, err)) return STATUS_ERROR;
     if (users_mutate(apply_drop_user, (void *)&stmt->u.drop_user, err)) return STATUS_ERROR;
-    log_info("users: dropped '%s'@'%s' by '%s'", stmt->u.drop_user.user.user, ident_host(&stmt->u.drop_user.user),
-             s->user);
+    log_info("users: dropped '%s'@'%s' by '%s'", stmt->u.drop_user.user.user,
+             ident_host(&stmt->u.drop_user.user), s->user);
     return send_ok(out, err);
 }
 
@@ -143,15 +151,17 @@ static Status handle_set_password(Session *s, const Stmt *stmt, ResultSink *out,
     PasswordChange c;
     if (!st->user || is_self(s, st->user)) {
         if (!session_account(s, c.name, sizeof c.name, c.host, sizeof c.host))
-            return err_set(err, ERR_PASSWORD_NO_MATCH,
-                           "Can't find any matching row in the user table: your account '%s' no longer exists",
-                           s->user);
+            return err_set(
+                err, ERR_PASSWORD_NO_MATCH,
+                "Can't find any matching row in the user table: your account '%s' no longer exists",
+                s->user);
     } else {
         if (priv_check_grant(s, err)) return STATUS_ERROR;
         snprintf(c.name, sizeof c.name, "%s", st->user->user);
         snprintf(c.host, sizeof c.host, "%s", ident_host(st->user));
     }
-    if (password_clause(st->password ? st->password : "", st->is_hashed, c.hash, err)) return STATUS_ERROR;
+    if (password_clause(st->password ? st->password : "", st->is_hashed, c.hash, err))
+        return STATUS_ERROR;
     if (users_mutate(apply_set_password, &c, err)) return STATUS_ERROR;
     log_info("users: password of '%s'@'%s' changed by '%s'", c.name, c.host, s->user);
     return send_ok(out, err);
@@ -196,9 +206,10 @@ static Status grant_privs(const GrantStmt *st, PrivSet *out, Error *err) {
         if (all) privs = (privs & ~PRIV_OBJECT_ALL) | PRIV_SYSTEM_ALL;
         if (privs & PRIV_OBJECT_ALL) {
             Priv first = (Priv)(privs & PRIV_OBJECT_ALL & -(privs & PRIV_OBJECT_ALL));
-            return err_set(err, ERR_COMMON,
-                           "%s cannot be granted ON SYSTEM: grant it on *.*, a database (db.*) or a table",
-                           priv_name(first));
+            return err_set(
+                err, ERR_COMMON,
+                "%s cannot be granted ON SYSTEM: grant it on *.*, a database (db.*) or a table",
+                priv_name(first));
         }
     }
     if (st->obj_type == GOBJ_TABLE && all) privs &= ~(PrivSet)(PRIV_CREATE | PRIV_USAGE);
@@ -216,15 +227,22 @@ static Status handle_grant(Session *s, const Stmt *stmt, ResultSink *out, Error 
     } else if (st->to_role) {
         c.who.name = st->to_role;
     } else {
-        return err_set(err, ERR_PARSE, "%s needs TO/FROM a user or a role", c.revoke ? "REVOKE" : "GRANT");
+        return err_set(err, ERR_PARSE, "%s needs TO/FROM a user or a role",
+                       c.revoke ? "REVOKE" : "GRANT");
     }
     if (!st->role_grant) {
         if (grant_privs(st, &c.privs, err)) return STATUS_ERROR;
         switch (st->obj_type) {
         case GOBJ_GLOBAL:
-        case GOBJ_SYSTEM: c.scope = GRANT_SCOPE_GLOBAL; break;
-        case GOBJ_DATABASE: c.scope = GRANT_SCOPE_DATABASE; break;
-        case GOBJ_TABLE: c.scope = GRANT_SCOPE_TABLE; break;
+        case GOBJ_SYSTEM:
+            c.scope = GRANT_SCOPE_GLOBAL;
+            break;
+        case GOBJ_DATABASE:
+            c.scope = GRANT_SCOPE_DATABASE;
+            break;
+        case GOBJ_TABLE:
+            c.scope = GRANT_SCOPE_TABLE;
+            break;
         }
         c.db = st->db;
         if (c.scope != GRANT_SCOPE_GLOBAL && (!c.db || !*c.db)) {
@@ -232,7 +250,8 @@ static Status handle_grant(Session *s, const Stmt *stmt, ResultSink *out, Error 
             c.db = s->db;
         }
         if (c.scope == GRANT_SCOPE_TABLE && (!st->table || !*st->table))
-            return err_set(err, ERR_PARSE, "%s ON TABLE needs a table name", c.revoke ? "REVOKE" : "GRANT");
+            return err_set(err, ERR_PARSE, "%s ON TABLE needs a table name",
+                           c.revoke ? "REVOKE" : "GRANT");
     }
     if (users_mutate(apply_grant, &c, err)) return STATUS_ERROR;
     log_info("users: %s by '%s' for '%s'%s%s%s", c.revoke ? "revoke" : "grant", s->user, c.who.name,
@@ -255,8 +274,10 @@ static Status apply_drop_role(UserDb *db, void *ctx, Error *err) {
 static Status handle_role(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
     if (priv_check_grant(s, err)) return STATUS_ERROR;
     bool create = stmt->kind == STMT_CREATE_ROLE;
-    if (users_mutate(create ? apply_create_role : apply_drop_role, (void *)&stmt->u.role, err)) return STATUS_ERROR;
-    log_info("users: role '%s' %s by '%s'", stmt->u.role.name, create ? "created" : "dropped", s->user);
+    if (users_mutate(create ? apply_create_role : apply_drop_role, (void *)&stmt->u.role, err))
+        return STATUS_ERROR;
+    log_info("users: role '%s' %s by '%s'", stmt->u.role.name, create ? "created" : "dropped",
+             s->user);
     return send_ok(out, err);
 }
 
@@ -265,7 +286,8 @@ static Status handle_role(Session *s, const Stmt *stmt, ResultSink *out, Error *
 typedef VEC(char *) Cells; /* row-major, NULL = SQL NULL; malloc-owned strings */
 
 static void cells_free(Cells *c) {
-    for (size_t i = 0; i < c->len; i++) free(c->items[i]);
+    for (size_t i = 0; i < c->len; i++)
+        free(c->items[i]);
     vec_free(c);
 }
 
@@ -273,9 +295,10 @@ static char *xdup(const char *s) {
     return s ? strdup(s) : NULL;
 }
 
-static Status send_cells(ResultSink *out, const ResultColumn *cols, int ncols, Cells *cells, Error *err) {
-    Status rc = result_send_table(out, cols, ncols, (const char *const *)cells->items, (int)(cells->len / (size_t)ncols),
-                                  err);
+static Status send_cells(ResultSink *out, const ResultColumn *cols, int ncols, Cells *cells,
+                         Error *err) {
+    Status rc = result_send_table(out, cols, ncols, (const char *const *)cells->items,
+                                  (int)(cells->len / (size_t)ncols), err);
     cells_free(cells);
     return rc;
 }
@@ -304,7 +327,8 @@ static int user_cmp(const void *a, const void *b) {
 static const Grantee **sorted_users(const UserDb *db) {
     const Grantee **v = malloc((db->users.len + 1) * sizeof *v);
     if (!v) abort();
-    for (size_t i = 0; i < db->users.len; i++) v[i] = &db->users.items[i];
+    for (size_t i = 0; i < db->users.len; i++)
+        v[i] = &db->users.items[i];
     qsort(v, db->users.len, sizeof *v, user_cmp);
     return v;
 }
@@ -316,7 +340,8 @@ static Status handle_show_grants(Session *s, const Stmt *stmt, ResultSink *out, 
     const UserDb *db = users_acquire();
     if (st->all) {
         const Grantee **users = sorted_users(db);
-        for (size_t i = 0; i < db->users.len; i++) add_grant_rows(db, users[i], &cells);
+        for (size_t i = 0; i < db->users.len; i++)
+            add_grant_rows(db, users[i], &cells);
         free(users);
     } else {
         const Grantee *g = st->user ? userdb_find_user(db, st->user->user, ident_host(st->user))
@@ -324,10 +349,12 @@ static Status handle_show_grants(Session *s, const Stmt *stmt, ResultSink *out, 
         if (!g) {
             users_release();
             if (st->user)
-                return err_set(err, ERR_NONEXISTING_GRANT, "There is no such grant defined for user '%s' on host '%s'",
+                return err_set(err, ERR_NONEXISTING_GRANT,
+                               "There is no such grant defined for user '%s' on host '%s'",
                                st->user->user, ident_host(st->user));
-            return err_set(err, ERR_NONEXISTING_GRANT, "There is no such grant defined for user '%s' on host '%s'",
-                           s->user, s->client_host);
+            return err_set(err, ERR_NONEXISTING_GRANT,
+                           "There is no such grant defined for user '%s' on host '%s'", s->user,
+                           s->client_host);
         }
         add_grant_rows(db, g, &cells);
     }
@@ -367,7 +394,8 @@ static Status handle_show_roles(Session *s, const Stmt *stmt, ResultSink *out, E
         vec_push(&cells, xdup(b ? b->comment : NULL));
     }
     users_release();
-    ResultColumn cols[3] = {result_col_varchar("Name"), result_col_varchar("Builtin"), result_col_varchar("Comment")};
+    ResultColumn cols[3] = {result_col_varchar("Name"), result_col_varchar("Builtin"),
+                            result_col_varchar("Comment")};
     return send_cells(out, cols, 3, &cells, err);
 }
 

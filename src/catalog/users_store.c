@@ -32,7 +32,8 @@ const char *users_store_schema(void) {
 Status users_store_create_tables(sqlite3 *db, Error *err) {
     char *msg = NULL;
     if (sqlite3_exec(db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
-        err_set(err, ERR_IO, "metadata database: creating the auth_* tables: %s", msg ? msg : "unknown error");
+        err_set(err, ERR_IO, "metadata database: creating the auth_* tables: %s",
+                msg ? msg : "unknown error");
         sqlite3_free(msg);
         return STATUS_ERROR;
     }
@@ -54,7 +55,8 @@ static Status load_rows(sqlite3 *db, UserDb *u, Error *err) {
     Status rc = STATUS_ERROR;
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(db, "SELECT name, host, password FROM auth_users ORDER BY rowid", -1, &st, NULL))
+    if (sqlite3_prepare_v2(db, "SELECT name, host, password FROM auth_users ORDER BY rowid", -1,
+                           &st, NULL))
         return db_error(db, "reading auth_users", err);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -87,30 +89,35 @@ static Status load_rows(sqlite3 *db, UserDb *u, Error *err) {
     }
     sqlite3_finalize(st);
 
-    if (sqlite3_prepare_v2(db, "SELECT grantee_name, grantee_host, role FROM auth_role_members ORDER BY rowid",
-                           -1, &st, NULL))
+    if (sqlite3_prepare_v2(
+            db, "SELECT grantee_name, grantee_host, role FROM auth_role_members ORDER BY rowid", -1,
+            &st, NULL))
         return db_error(db, "reading auth_role_members", err);
     while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        if (userdb_grant_role(u, col_text(st, 2), row_ref(col_text(st, 0), col_text(st, 1)), err)) goto corrupt;
+        if (userdb_grant_role(u, col_text(st, 2), row_ref(col_text(st, 0), col_text(st, 1)), err))
+            goto corrupt;
     if (step != SQLITE_DONE) {
         db_error(db, "reading auth_role_members", err);
         goto done;
     }
     sqlite3_finalize(st);
 
-    if (sqlite3_prepare_v2(db, "SELECT grantee_name, grantee_host, scope, db, tbl, privs FROM auth_grants ORDER BY rowid",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT grantee_name, grantee_host, scope, db, tbl, privs FROM "
+                           "auth_grants ORDER BY rowid",
                            -1, &st, NULL))
         return db_error(db, "reading auth_grants", err);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int scope = sqlite3_column_int(st, 2);
         if (scope < GRANT_SCOPE_GLOBAL || scope > GRANT_SCOPE_TABLE) {
-            err_set(err, ERR_CORRUPT, "metadata database: auth_grants row for '%s' has unknown scope %d",
+            err_set(err, ERR_CORRUPT,
+                    "metadata database: auth_grants row for '%s' has unknown scope %d",
                     col_text(st, 0), scope);
             goto done;
         }
         PrivSet privs = (PrivSet)sqlite3_column_int64(st, 5);
-        if (userdb_grant(u, row_ref(col_text(st, 0), col_text(st, 1)), (GrantScope)scope, col_text(st, 3),
-                         col_text(st, 4), privs, err))
+        if (userdb_grant(u, row_ref(col_text(st, 0), col_text(st, 1)), (GrantScope)scope,
+                         col_text(st, 3), col_text(st, 4), privs, err))
             goto corrupt;
     }
     if (step != SQLITE_DONE) {
@@ -143,14 +150,16 @@ static Status exec(sqlite3 *db, const char *sql, Error *err) {
     return STATUS_OK;
 }
 
-static Status save_grantee(sqlite3 *db, sqlite3_stmt *member, sqlite3_stmt *grant, const Grantee *g, Error *err) {
+static Status save_grantee(sqlite3 *db, sqlite3_stmt *member, sqlite3_stmt *grant, const Grantee *g,
+                           Error *err) {
     const char *host = g->host ? g->host : "";
     for (size_t i = 0; i < g->roles.len; i++) {
         sqlite3_reset(member);
         sqlite3_bind_text(member, 1, g->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(member, 2, host, -1, SQLITE_STATIC);
         sqlite3_bind_text(member, 3, g->roles.items[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(member) != SQLITE_DONE) return db_error(db, "writing auth_role_members", err);
+        if (sqlite3_step(member) != SQLITE_DONE)
+            return db_error(db, "writing auth_role_members", err);
     }
     /* Built-in roles' fixed privileges come from role.c; only public's are the user's to change. */
     if (!g->host && !role_privileges_mutable(g->name)) return STATUS_OK;
@@ -172,15 +181,22 @@ Status users_store_save(sqlite3 *db, const UserDb *u, Error *err) {
     Status rc = STATUS_ERROR;
     sqlite3_stmt *user = NULL, *role = NULL, *member = NULL, *grant = NULL;
     if (users_store_create_tables(db, err)) return STATUS_ERROR;
-    if (exec(db, "DELETE FROM auth_users; DELETE FROM auth_roles; DELETE FROM auth_role_members;"
-                 " DELETE FROM auth_grants;", err))
+    if (exec(db,
+             "DELETE FROM auth_users; DELETE FROM auth_roles; DELETE FROM auth_role_members;"
+             " DELETE FROM auth_grants;",
+             err))
         return STATUS_ERROR;
-    if (sqlite3_prepare_v2(db, "INSERT INTO auth_users (name, host, password) VALUES (?, ?, ?)", -1, &user, NULL) ||
+    if (sqlite3_prepare_v2(db, "INSERT INTO auth_users (name, host, password) VALUES (?, ?, ?)", -1,
+                           &user, NULL) ||
         sqlite3_prepare_v2(db, "INSERT INTO auth_roles (name) VALUES (?)", -1, &role, NULL) ||
-        sqlite3_prepare_v2(db, "INSERT INTO auth_role_members (grantee_name, grantee_host, role) VALUES (?, ?, ?)",
-                           -1, &member, NULL) ||
-        sqlite3_prepare_v2(db, "INSERT INTO auth_grants (grantee_name, grantee_host, scope, db, tbl, privs)"
-                               " VALUES (?, ?, ?, ?, ?, ?)", -1, &grant, NULL)) {
+        sqlite3_prepare_v2(
+            db, "INSERT INTO auth_role_members (grantee_name, grantee_host, role) VALUES (?, ?, ?)",
+            -1, &member, NULL) ||
+        sqlite3_prepare_v2(
+            db,
+            "INSERT INTO auth_grants (grantee_name, grantee_host, scope, db, tbl, privs)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            -1, &grant, NULL)) {
         db_error(db, "preparing auth_* writes", err);
         goto done;
     }

@@ -33,7 +33,8 @@ static Status add_erin(UserDb *db, void *ctx, Error *err) {
     char h[AUTH_HASH_LEN + 1];
     auth_password_hash("erinpw", h);
     if (userdb_create_user(db, "erin", "%", h, false, err)) return STATUS_ERROR;
-    return userdb_grant(db, (GranteeRef){"erin", "%"}, GRANT_SCOPE_DATABASE, "d", NULL, PRIV_SELECT, err);
+    return userdb_grant(db, (GranteeRef){"erin", "%"}, GRANT_SCOPE_DATABASE, "d", NULL, PRIV_SELECT,
+                        err);
 }
 
 static Session sess(const char *name) {
@@ -64,7 +65,8 @@ TEST(durable_across_kill9) {
     pid_t pid = fork();
     if (pid == 0) {
         Error err = ERROR_INIT;
-        if (meta_open(datadir, &err) || users_init(&err) || users_mutate(add_frank, NULL, &err)) _exit(3);
+        if (meta_open(datadir, &err) || users_init(&err) || users_mutate(add_frank, NULL, &err))
+            _exit(3);
         raise(SIGKILL); /* no close, no clean shutdown: the statement had returned OK */
         _exit(4);
     }
@@ -129,13 +131,17 @@ TEST(concurrent_checks_and_mutations) {
     open_all();
     pthread_t th[2];
     atomic_store(&stop_readers, 0);
-    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, reader, NULL);
-    for (int i = 0; i < 60; i++) CHECK_OK(users_mutate(toggle, &i, &err), &err);
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, reader, NULL);
+    for (int i = 0; i < 60; i++)
+        CHECK_OK(users_mutate(toggle, &i, &err), &err);
     atomic_store(&stop_readers, 1);
-    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
     CHECK_INT(atomic_load(&reader_failures), 0);
     Session erin = sess("erin");
-    CHECK_INT(priv_check(&erin, PRIV_INSERT, "d", "t", &err), STATUS_ERROR); /* 60 toggles: revoked */
+    CHECK_INT(priv_check(&erin, PRIV_INSERT, "d", "t", &err),
+              STATUS_ERROR); /* 60 toggles: revoked */
     close_all();
 }
 

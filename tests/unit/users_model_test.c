@@ -1,5 +1,5 @@
-/* Unit tests for the users model and privilege checks: global/db/table resolution, roles (built-in,
- * nested, public), revoke, validation errors, SHOW GRANTS lines, and the SQLite store round trip. */
+/* Unit tests for the users model and privilege checks: global/db/table resolution, roles
+ * (built-in, nested, public), revoke, validation errors, SHOW GRANTS lines, SQLite round trip. */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,8 @@ static GranteeRef role(const char *name) {
     return r;
 }
 
-static PrivSet privs_of(const UserDb *db, const char *name, const char *obj_db, const char *obj_table) {
+static PrivSet privs_of(const UserDb *db, const char *name, const char *obj_db,
+                        const char *obj_table) {
     return userdb_privs_on(db, userdb_find_user(db, name, "%"), obj_db, obj_table);
 }
 
@@ -47,19 +48,25 @@ TEST(scopes) {
     CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT, &err), &err);
     CHECK_INT(privs_of(db, "u", "d", "t"), PRIV_SELECT);
     CHECK_INT(privs_of(db, "u", "D", "t"), PRIV_SELECT); /* database names are case-insensitive */
-    CHECK_INT(privs_of(db, "u", "d", "T"), 0);            /* table names are not */
+    CHECK_INT(privs_of(db, "u", "d", "T"), 0);           /* table names are not */
     CHECK_INT(privs_of(db, "u", "d", "t2"), 0);
     CHECK_INT(privs_of(db, "u", "d", NULL), 0); /* a table grant does not cover its database */
-    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_INSERT | PRIV_CREATE, &err), &err);
+    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_INSERT | PRIV_CREATE,
+                          &err),
+             &err);
     CHECK_INT(privs_of(db, "u", "d", "t"), PRIV_SELECT | PRIV_INSERT | PRIV_CREATE);
-    CHECK_INT(privs_of(db, "u", "d", "t2"), PRIV_INSERT | PRIV_CREATE); /* db.* covers every table */
+    CHECK_INT(privs_of(db, "u", "d", "t2"),
+              PRIV_INSERT | PRIV_CREATE); /* db.* covers every table */
     CHECK_INT(privs_of(db, "u", "d", NULL), PRIV_INSERT | PRIV_CREATE);
     CHECK_INT(privs_of(db, "u", "e", "t"), 0);
     CHECK_INT(privs_of(db, "u", NULL, NULL), 0);
-    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_DROP | PRIV_ADMIN, &err), &err);
+    CHECK_OK(
+        userdb_grant(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_DROP | PRIV_ADMIN, &err),
+        &err);
     /* *.* covers everything; ADMIN implies REPOSITORY and OPERATE */
     CHECK_INT(privs_of(db, "u", "e", "x"), PRIV_DROP | PRIV_ADMIN | PRIV_REPOSITORY | PRIV_OPERATE);
-    CHECK_INT(privs_of(db, "u", NULL, NULL), PRIV_DROP | PRIV_ADMIN | PRIV_REPOSITORY | PRIV_OPERATE);
+    CHECK_INT(privs_of(db, "u", NULL, NULL),
+              PRIV_DROP | PRIV_ADMIN | PRIV_REPOSITORY | PRIV_OPERATE);
     CHECK(userdb_any_in_db(db, userdb_find_user(db, "u", "%"), "zzz")); /* global DROP */
     userdb_free(db);
 }
@@ -70,7 +77,9 @@ TEST(any_in_db) {
     CHECK_OK(userdb_create_user(db, "u", "%", "", false, &err), &err);
     const Grantee *u = userdb_find_user(db, "u", "%");
     CHECK(!userdb_any_in_db(db, u, "d"));
-    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_USAGE | PRIV_ADMIN, &err), &err);
+    CHECK_OK(
+        userdb_grant(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_USAGE | PRIV_ADMIN, &err),
+        &err);
     u = userdb_find_user(db, "u", "%");
     CHECK(!userdb_any_in_db(db, u, "d")); /* USAGE and system privileges do not reveal databases */
     CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT, &err), &err);
@@ -84,17 +93,24 @@ TEST(revoke) {
     Error err = ERROR_INIT;
     UserDb *db = userdb_new_default();
     CHECK_OK(userdb_create_user(db, "u", "%", "", false, &err), &err);
-    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_SELECT | PRIV_INSERT, &err), &err);
-    CHECK_OK(userdb_revoke(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_INSERT, &err), &err);
+    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_SELECT | PRIV_INSERT,
+                          &err),
+             &err);
+    CHECK_OK(userdb_revoke(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_INSERT, &err),
+             &err);
     CHECK_INT(privs_of(db, "u", "d", "t"), PRIV_SELECT);
     /* revoking what is not held at that object: 1141, nothing changes */
-    CHECK_INT(userdb_revoke(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_INSERT, &err), STATUS_ERROR);
+    CHECK_INT(userdb_revoke(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_INSERT, &err),
+              STATUS_ERROR);
     CHECK_INT(err_mysql_errno(err.code), 1141);
     CHECK_STR(err.msg, "There is no such grant defined for user 'u' on host '%'");
-    CHECK_INT(userdb_revoke(db, user("u"), GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT, &err), STATUS_ERROR);
-    CHECK_INT(userdb_revoke(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_SELECT, &err), STATUS_ERROR);
+    CHECK_INT(userdb_revoke(db, user("u"), GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT, &err),
+              STATUS_ERROR);
+    CHECK_INT(userdb_revoke(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_SELECT, &err),
+              STATUS_ERROR);
     CHECK_INT(privs_of(db, "u", "d", "t"), PRIV_SELECT);
-    CHECK_OK(userdb_revoke(db, user("u"), GRANT_SCOPE_DATABASE, "D", NULL, PRIV_OBJECT_ALL, &err), &err);
+    CHECK_OK(userdb_revoke(db, user("u"), GRANT_SCOPE_DATABASE, "D", NULL, PRIV_OBJECT_ALL, &err),
+             &err);
     CHECK_INT(privs_of(db, "u", "d", "t"), 0);
     CHECK_INT(userdb_find_user(db, "u", "%")->grants.len, 0); /* the empty grant row is gone */
     userdb_free(db);
@@ -106,8 +122,11 @@ TEST(roles) {
     CHECK_OK(userdb_create_user(db, "u", "%", "", false, &err), &err);
     CHECK_OK(userdb_create_role(db, "analyst", false, &err), &err);
     CHECK_OK(userdb_create_role(db, "reader", false, &err), &err);
-    CHECK_OK(userdb_grant(db, role("reader"), GRANT_SCOPE_DATABASE, "sales", NULL, PRIV_SELECT, &err), &err);
-    CHECK_OK(userdb_grant(db, role("analyst"), GRANT_SCOPE_TABLE, "sales", "t", PRIV_EXPORT, &err), &err);
+    CHECK_OK(
+        userdb_grant(db, role("reader"), GRANT_SCOPE_DATABASE, "sales", NULL, PRIV_SELECT, &err),
+        &err);
+    CHECK_OK(userdb_grant(db, role("analyst"), GRANT_SCOPE_TABLE, "sales", "t", PRIV_EXPORT, &err),
+             &err);
     CHECK_OK(userdb_grant_role(db, "reader", role("analyst"), &err), &err);
     CHECK_INT(privs_of(db, "u", "sales", "t"), 0);
     CHECK_OK(userdb_grant_role(db, "analyst", user("u"), &err), &err);
@@ -118,13 +137,16 @@ TEST(roles) {
     CHECK_STR(err.msg, "Granting role 'analyst' to role 'reader' would create a cycle of roles");
     CHECK_INT(userdb_grant_role(db, "reader", role("reader"), &err), STATUS_ERROR);
     /* public applies to everyone */
-    CHECK_OK(userdb_grant(db, role("public"), GRANT_SCOPE_TABLE, "info", "v", PRIV_SELECT, &err), &err);
+    CHECK_OK(userdb_grant(db, role("public"), GRANT_SCOPE_TABLE, "info", "v", PRIV_SELECT, &err),
+             &err);
     CHECK_INT(privs_of(db, "u", "info", "v"), PRIV_SELECT);
     /* built-in roles */
     CHECK_OK(userdb_grant_role(db, "db_admin", user("u"), &err), &err);
-    CHECK_INT(privs_of(db, "u", NULL, NULL), PRIV_OBJECT_ALL | PRIV_ADMIN | PRIV_REPOSITORY | PRIV_OPERATE);
+    CHECK_INT(privs_of(db, "u", NULL, NULL),
+              PRIV_OBJECT_ALL | PRIV_ADMIN | PRIV_REPOSITORY | PRIV_OPERATE);
     CHECK_INT(privs_of(db, "u", NULL, NULL) & PRIV_GRANT, 0);
-    CHECK_INT(userdb_grant(db, role("db_admin"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_GRANT, &err), STATUS_ERROR);
+    CHECK_INT(userdb_grant(db, role("db_admin"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_GRANT, &err),
+              STATUS_ERROR);
     CHECK_STR(err.msg, "Role 'db_admin' is built in: its privileges cannot be changed");
     CHECK_INT(userdb_drop_role(db, "user_admin", false, &err), STATUS_ERROR);
     CHECK_OK(userdb_revoke_role(db, "db_admin", user("u"), &err), &err);
@@ -156,16 +178,22 @@ TEST(user_errors) {
     CHECK_STR(userdb_find_user(db, "u", "%")->password, ""); /* IF NOT EXISTS left it alone */
     CHECK_OK(userdb_create_user(db, "u", "10.0.0.1", "", false, &err), &err); /* another account */
     CHECK_INT(userdb_drop_user(db, "root", "%", false, &err), STATUS_ERROR);
-    CHECK_STR(err.msg, "Operation DROP USER failed for 'root'@'%': the root user cannot be dropped");
+    CHECK_STR(err.msg,
+              "Operation DROP USER failed for 'root'@'%': the root user cannot be dropped");
     CHECK_INT(userdb_drop_user(db, "v", "%", false, &err), STATUS_ERROR);
     CHECK_STR(err.msg, "Operation DROP USER failed for 'v'@'%': no such user");
     CHECK_OK(userdb_drop_user(db, "v", "%", true, &err), &err);
-    CHECK_INT(userdb_grant(db, user("v"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_SELECT, &err), STATUS_ERROR);
-    CHECK_STR(err.msg, "User 'v'@'%' does not exist (create it with CREATE USER first)");
-    CHECK_INT(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_ADMIN, &err), STATUS_ERROR);
-    CHECK_STR(err.msg, "ADMIN is a system privilege: grant it ON SYSTEM (or ON *.*), not on a database or table");
-    CHECK_INT(userdb_grant(db, user("u"), GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT | PRIV_CREATE, &err),
+    CHECK_INT(userdb_grant(db, user("v"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_SELECT, &err),
               STATUS_ERROR);
+    CHECK_STR(err.msg, "User 'v'@'%' does not exist (create it with CREATE USER first)");
+    CHECK_INT(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_ADMIN, &err),
+              STATUS_ERROR);
+    CHECK_STR(
+        err.msg,
+        "ADMIN is a system privilege: grant it ON SYSTEM (or ON *.*), not on a database or table");
+    CHECK_INT(
+        userdb_grant(db, user("u"), GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT | PRIV_CREATE, &err),
+        STATUS_ERROR);
     CHECK_INT(userdb_find_user(db, "u", "%")->grants.len, 0); /* nothing half-applied */
     CHECK_INT(userdb_create_user(db, "", "%", "", false, &err), STATUS_ERROR);
     CHECK_INT(userdb_set_password(db, "nobody", "%", "", &err), STATUS_ERROR);
@@ -191,7 +219,8 @@ static void check_lines(const UserDb *db, const Grantee *g, const char *const *w
     GrantLines lines = {0};
     userdb_grant_lines(db, g, &lines);
     CHECK_INT(lines.len, n);
-    for (int i = 0; i < n && i < (int)lines.len; i++) CHECK_STR(lines.items[i].text, want[i]);
+    for (int i = 0; i < n && i < (int)lines.len; i++)
+        CHECK_STR(lines.items[i].text, want[i]);
     grant_lines_free(&lines);
 }
 
@@ -204,10 +233,15 @@ TEST(grant_lines) {
     CHECK_OK(userdb_create_role(db, "r1", false, &err), &err);
     CHECK_OK(userdb_grant_role(db, "r1", user("u"), &err), &err);
     CHECK_OK(userdb_grant_role(db, "db_admin", user("u"), &err), &err);
-    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_TABLE, "db", "t", PRIV_SELECT | PRIV_INSERT, &err), &err);
+    CHECK_OK(
+        userdb_grant(db, user("u"), GRANT_SCOPE_TABLE, "db", "t", PRIV_SELECT | PRIV_INSERT, &err),
+        &err);
     CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_TABLE, "db", "a b", PRIV_EXPORT, &err), &err);
-    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "db", NULL, PRIV_CREATE | PRIV_DROP, &err), &err);
-    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_SELECT | PRIV_ADMIN | PRIV_GRANT, &err),
+    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_DATABASE, "db", NULL, PRIV_CREATE | PRIV_DROP,
+                          &err),
+             &err);
+    CHECK_OK(userdb_grant(db, user("u"), GRANT_SCOPE_GLOBAL, NULL, NULL,
+                          PRIV_SELECT | PRIV_ADMIN | PRIV_GRANT, &err),
              &err);
     const char *want[] = {
         "GRANT 'r1', 'db_admin' TO 'u'@'%'",
@@ -274,9 +308,13 @@ TEST(store_round_trip) {
     CHECK_OK(userdb_grant_role(db, "r1", role("r2"), &err), &err);
     CHECK_OK(userdb_grant_role(db, "r2", (GranteeRef){"u", "10.%"}, &err), &err);
     CHECK_OK(userdb_grant_role(db, "user_admin", (GranteeRef){"u", "10.%"}, &err), &err);
-    CHECK_OK(userdb_grant(db, role("r1"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_SELECT, &err), &err);
-    CHECK_OK(userdb_grant(db, role("public"), GRANT_SCOPE_TABLE, "d", "pub", PRIV_SELECT, &err), &err);
-    CHECK_OK(userdb_grant(db, (GranteeRef){"u", "10.%"}, GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_ADMIN, &err), &err);
+    CHECK_OK(userdb_grant(db, role("r1"), GRANT_SCOPE_DATABASE, "d", NULL, PRIV_SELECT, &err),
+             &err);
+    CHECK_OK(userdb_grant(db, role("public"), GRANT_SCOPE_TABLE, "d", "pub", PRIV_SELECT, &err),
+             &err);
+    CHECK_OK(userdb_grant(db, (GranteeRef){"u", "10.%"}, GRANT_SCOPE_GLOBAL, NULL, NULL, PRIV_ADMIN,
+                          &err),
+             &err);
     CHECK_INT(sqlite3_exec(sq, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
     CHECK_OK(users_store_save(sq, db, &err), &err);
     CHECK_INT(sqlite3_exec(sq, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
@@ -295,7 +333,8 @@ TEST(store_round_trip) {
                   PRIV_SELECT | PRIV_ADMIN | PRIV_GRANT | PRIV_REPOSITORY | PRIV_OPERATE);
         CHECK_INT(userdb_privs_on(back, u, "d", "pub"),
                   PRIV_SELECT | PRIV_ADMIN | PRIV_GRANT | PRIV_REPOSITORY | PRIV_OPERATE);
-        CHECK_INT(userdb_privs_on(back, u, "e", "pub"), PRIV_ADMIN | PRIV_GRANT | PRIV_REPOSITORY | PRIV_OPERATE);
+        CHECK_INT(userdb_privs_on(back, u, "e", "pub"),
+                  PRIV_ADMIN | PRIV_GRANT | PRIV_REPOSITORY | PRIV_OPERATE);
         /* built-in roles keep their fixed privileges, which are not stored */
         CHECK_INT(userdb_privs_on(back, userdb_find_user(back, "root", "%"), NULL, NULL),
                   PRIV_OBJECT_ALL | PRIV_SYSTEM_ALL);
@@ -303,13 +342,16 @@ TEST(store_round_trip) {
         userdb_grant_lines(db, userdb_find_user(db, "u", "10.%"), &a);
         userdb_grant_lines(back, u, &b);
         CHECK_INT(a.len, b.len);
-        for (size_t i = 0; i < a.len && i < b.len; i++) CHECK_STR(b.items[i].text, a.items[i].text);
+        for (size_t i = 0; i < a.len && i < b.len; i++)
+            CHECK_STR(b.items[i].text, a.items[i].text);
         grant_lines_free(&a);
         grant_lines_free(&b);
     }
     int64_t nbuiltin = -1;
     sqlite3_stmt *st;
-    CHECK_INT(sqlite3_prepare_v2(sq, "SELECT count(*) FROM auth_grants WHERE grantee_name = 'db_admin'", -1, &st, NULL),
+    CHECK_INT(sqlite3_prepare_v2(sq,
+                                 "SELECT count(*) FROM auth_grants WHERE grantee_name = 'db_admin'",
+                                 -1, &st, NULL),
               SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW) nbuiltin = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -322,15 +364,19 @@ TEST(store_round_trip) {
 TEST(store_corrupt_row) {
     Error err = ERROR_INIT;
     sqlite3 *sq = open_db();
-    CHECK_INT(sqlite3_exec(sq, "INSERT INTO auth_grants VALUES ('ghost', '%', 0, '', '', 1)", NULL, NULL, NULL),
+    CHECK_INT(sqlite3_exec(sq, "INSERT INTO auth_grants VALUES ('ghost', '%', 0, '', '', 1)", NULL,
+                           NULL, NULL),
               SQLITE_OK);
     UserDb *back = NULL;
     CHECK_INT(users_store_load(sq, &back, &err), STATUS_ERROR);
     CHECK(back == NULL);
     CHECK_INT(err.code, ERR_CORRUPT);
     CHECK(strstr(err.msg, "'ghost'@'%'") != NULL);
-    CHECK_INT(sqlite3_exec(sq, "DELETE FROM auth_grants WHERE grantee_name = 'ghost'", NULL, NULL, NULL), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(sq, "UPDATE auth_users SET password = 'plain' WHERE name = 'u'", NULL, NULL, NULL),
+    CHECK_INT(
+        sqlite3_exec(sq, "DELETE FROM auth_grants WHERE grantee_name = 'ghost'", NULL, NULL, NULL),
+        SQLITE_OK);
+    CHECK_INT(sqlite3_exec(sq, "UPDATE auth_users SET password = 'plain' WHERE name = 'u'", NULL,
+                           NULL, NULL),
               SQLITE_OK);
     CHECK_INT(users_store_load(sq, &back, &err), STATUS_ERROR);
     CHECK_INT(err.code, ERR_CORRUPT);
@@ -341,7 +387,8 @@ TEST(store_corrupt_row) {
 
 static Status setup_live(UserDb *db, void *ctx, Error *err) {
     if (userdb_create_user(db, "u", "%", "", false, err)) return STATUS_ERROR;
-    if (userdb_grant(db, (GranteeRef){"u", "%"}, GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT, err)) return STATUS_ERROR;
+    if (userdb_grant(db, (GranteeRef){"u", "%"}, GRANT_SCOPE_TABLE, "d", "t", PRIV_SELECT, err))
+        return STATUS_ERROR;
     if (userdb_create_user(db, "adm", "%", "", false, err)) return STATUS_ERROR;
     return userdb_grant_role(db, "db_admin", (GranteeRef){"adm", "%"}, err);
 }
@@ -367,12 +414,17 @@ TEST(priv_check_messages) {
     CHECK_STR(err.msg, "INSERT command denied to user 'u'@'%' for table 't'");
     CHECK_INT(priv_check(&u, PRIV_CREATE, "d", NULL, &err), STATUS_ERROR);
     CHECK_INT(err_mysql_errno(err.code), 1044);
-    CHECK_STR(err.msg, "Access denied for user 'u'@'%' to database 'd': the CREATE privilege is needed");
+    CHECK_STR(err.msg,
+              "Access denied for user 'u'@'%' to database 'd': the CREATE privilege is needed");
     CHECK_INT(priv_check_admin(&u, &err), STATUS_ERROR);
     CHECK_INT(err_mysql_errno(err.code), 1227);
-    CHECK_STR(err.msg, "Access denied; you need (at least one of) the ADMIN privilege(s) for this operation");
+    CHECK_STR(
+        err.msg,
+        "Access denied; you need (at least one of) the ADMIN privilege(s) for this operation");
     CHECK_INT(priv_check_grant(&u, &err), STATUS_ERROR);
-    CHECK_STR(err.msg, "Access denied; you need (at least one of) the GRANT privilege(s) for this operation");
+    CHECK_STR(
+        err.msg,
+        "Access denied; you need (at least one of) the GRANT privilege(s) for this operation");
     CHECK(priv_has(&u, PRIV_SELECT, "d", "t"));
     CHECK(!priv_has(&u, PRIV_SELECT, "d", "t2"));
     CHECK(priv_has_any_in_db(&u, "d"));

@@ -1,5 +1,6 @@
 /* Unit tests running the SQL text of docs/sql/users-and-privileges.md through the real parser and
- * the users handlers (sql_execute), so the AST the parser builds and what the handlers expect agree. */
+ * the users handlers (sql_execute), so the AST the parser builds and what the handlers expect
+ * agree. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,7 @@ static int exec_sql(Session *s, const char *sql, CollectSink *out) {
 #define OK(s, sql)                                                                                 \
     do {                                                                                           \
         int e_ = exec_sql((s), (sql), NULL);                                                       \
-        if (e_) fprintf(stderr, "  %s -> %d %s\n", (sql), e_, last_msg);                          \
+        if (e_) fprintf(stderr, "  %s -> %d %s\n", (sql), e_, last_msg);                           \
         CHECK_INT(e_, 0);                                                                          \
     } while (0)
 
@@ -37,15 +38,18 @@ static bool login(const char *user, const char *pw) {
     uint8_t resp[20];
     Error err = ERROR_INIT;
     auth_scramble_compute(pw, salt, resp);
-    return auth_check_native_password(user, "127.0.0.1", salt, resp, *pw ? 20 : 0, &err) == STATUS_OK;
+    return auth_check_native_password(user, "127.0.0.1", salt, resp, *pw ? 20 : 0, &err) ==
+           STATUS_OK;
 }
 
 static Session *root;
 
 TEST(account_statements) {
     OK(root, "CREATE USER IF NOT EXISTS 'alice'@'%' IDENTIFIED BY 'alicepw'");
-    OK(root, "CREATE USER 'svc'@'10.0.0.5' IDENTIFIED BY PASSWORD '*8512AF3261D27AC78C7DAF9BB4252F2FE6DEEE63'");
-    OK(root, "CREATE USER 'bob' IDENTIFIED WITH mysql_native_password BY 'bobpw' DEFAULT ROLE db_admin");
+    OK(root, "CREATE USER 'svc'@'10.0.0.5' IDENTIFIED BY PASSWORD "
+             "'*8512AF3261D27AC78C7DAF9BB4252F2FE6DEEE63'");
+    OK(root,
+       "CREATE USER 'bob' IDENTIFIED WITH mysql_native_password BY 'bobpw' DEFAULT ROLE db_admin");
     CHECK(login("alice", "alicepw"));
     CHECK(login("bob", "bobpw"));
     Error err = ERROR_INIT;
@@ -54,7 +58,8 @@ TEST(account_statements) {
     auth_scramble_compute("svcpw", salt, resp);
     CHECK_OK(auth_check_native_password("svc", "10.0.0.5", salt, resp, 20, &err), &err);
     CHECK_INT(exec_sql(root, "CREATE USER 'bad' IDENTIFIED BY PASSWORD 'notahash'", NULL), 1827);
-    CHECK_INT(exec_sql(root, "CREATE USER 'x' IDENTIFIED WITH authentication_ldap_simple", NULL), 1235);
+    CHECK_INT(exec_sql(root, "CREATE USER 'x' IDENTIFIED WITH authentication_ldap_simple", NULL),
+              1235);
     OK(root, "ALTER USER IF EXISTS 'alice'@'%' IDENTIFIED BY 'newpw'");
     CHECK(login("alice", "newpw"));
     OK(root, "SET PASSWORD FOR 'alice'@'%' = PASSWORD('hers')");
@@ -106,11 +111,13 @@ TEST(grant_forms) {
         "GRANT SELECT, INSERT ON TABLE sales.orders TO USER 'alice'@'%'",
     };
     CHECK_INT(out.nrows, 6);
-    for (size_t i = 0; i < out.nrows && i < 6; i++) CHECK_STR(out.rows[i][2], want[i]);
+    for (size_t i = 0; i < out.nrows && i < 6; i++)
+        CHECK_STR(out.rows[i][2], want[i]);
     collect_sink_free(&out);
 
     OK(root, "REVOKE SELECT ON TABLE sales.orders FROM USER 'alice'@'%'");
-    CHECK_INT(exec_sql(root, "REVOKE SELECT ON TABLE sales.orders FROM USER 'alice'@'%'", NULL), 1141);
+    CHECK_INT(exec_sql(root, "REVOKE SELECT ON TABLE sales.orders FROM USER 'alice'@'%'", NULL),
+              1141);
     CHECK_INT(exec_sql(root, "GRANT ADMIN ON sales.* TO 'alice'", NULL), 5064);
     CHECK_INT(exec_sql(root, "GRANT SELECT ON SYSTEM TO 'alice'", NULL), 5064);
     CHECK_INT(exec_sql(root, "GRANT FLY ON *.* TO 'alice'", NULL), 5064);
@@ -119,8 +126,9 @@ TEST(grant_forms) {
 
     Session *alice = session_new(3, "alice", "10.0.0.9");
     Error err = ERROR_INIT;
-    CHECK_OK(priv_check(alice, PRIV_DELETE, "sales", "x", &err), &err); /* LOAD_PRIV through analyst */
-    CHECK_OK(priv_check_grant(alice, &err), &err);                        /* ALL ON SYSTEM through analyst */
+    CHECK_OK(priv_check(alice, PRIV_DELETE, "sales", "x", &err),
+             &err);                                /* LOAD_PRIV through analyst */
+    CHECK_OK(priv_check_grant(alice, &err), &err); /* ALL ON SYSTEM through analyst */
     session_free(alice);
 }
 

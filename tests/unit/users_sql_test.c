@@ -63,8 +63,8 @@ static Stmt create_user(const char *u, const char *pw) {
     return st;
 }
 
-static Stmt grant(StmtKind kind, const char *priv, GrantObjType obj, const char *db, const char *table,
-                  const char *to_user, const char *to_role) {
+static Stmt grant(StmtKind kind, const char *priv, GrantObjType obj, const char *db,
+                  const char *table, const char *to_user, const char *to_role) {
     static char *privs[1];
     static UserIdent who;
     privs[0] = (char *)priv;
@@ -113,7 +113,8 @@ static bool login(const char *user, const char *pw) {
     static const uint8_t salt[20] = "abcdefghijklmnopqrs";
     uint8_t resp[20];
     Error err = ERROR_INIT;
-    if (!*pw) return auth_check_native_password(user, "127.0.0.1", salt, NULL, 0, &err) == STATUS_OK;
+    if (!*pw)
+        return auth_check_native_password(user, "127.0.0.1", salt, NULL, 0, &err) == STATUS_OK;
     auth_scramble_compute(pw, salt, resp);
     return auth_check_native_password(user, "127.0.0.1", salt, resp, 20, &err) == STATUS_OK;
 }
@@ -131,7 +132,9 @@ TEST(create_user_and_login) {
     /* the stored form is the double-SHA1 hash, never the password */
     char *pw = NULL;
     sqlite3_stmt *q;
-    CHECK_INT(sqlite3_prepare_v2(store, "SELECT password FROM auth_users WHERE name = 'alice'", -1, &q, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(store, "SELECT password FROM auth_users WHERE name = 'alice'", -1,
+                                 &q, NULL),
+              SQLITE_OK);
     if (sqlite3_step(q) == SQLITE_ROW) pw = strdup((const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
     char want[AUTH_HASH_LEN + 1];
@@ -147,7 +150,9 @@ TEST(non_admin_is_denied) {
     Session alice = sess("alice");
     Stmt st = create_user("mallory", "x");
     CHECK_INT(run(&alice, &st, NULL), 1227);
-    CHECK_STR(last_msg, "Access denied; you need (at least one of) the GRANT privilege(s) for this operation");
+    CHECK_STR(
+        last_msg,
+        "Access denied; you need (at least one of) the GRANT privilege(s) for this operation");
     Stmt g = grant(STMT_GRANT, "SELECT", GOBJ_GLOBAL, NULL, NULL, "alice", NULL);
     CHECK_INT(run(&alice, &g, NULL), 1227);
     Stmt sa = show(STMT_SHOW_GRANTS, NULL, true);
@@ -209,7 +214,8 @@ TEST(grants_take_effect) {
         "GRANT ADMIN, REPOSITORY ON SYSTEM TO USER 'alice'@'%'",
         "GRANT INSERT ON ALL TABLES IN DATABASE sales TO USER 'alice'@'%'",
         "GRANT SELECT ON TABLE sales.orders TO USER 'alice'@'%'",
-        "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER, DROP, EXPORT ON TABLE sales.t2 TO USER 'alice'@'%'",
+        "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER, DROP, EXPORT ON TABLE sales.t2 TO USER "
+        "'alice'@'%'",
         "GRANT DELETE ON TABLE sales.t3 TO USER 'alice'@'%'",
     };
     CHECK_INT(out.nrows, 5);
