@@ -431,7 +431,7 @@ static void do_statistics(Conn *c) {
 /* Runs one command; returns false when the connection must close. */
 static bool dispatch(Conn *c, const uint8_t *p, size_t n) {
     if (n == 0) return false;
-    c->pc.seq = 1; /* every command starts a new sequence; our replies continue it */
+    /* pkt_read left seq at the command's last frame + 1: the reply continues that sequence */
     const char *arg = (const char *)p + 1;
     size_t arglen = n - 1;
     Error err = ERROR_INIT;
@@ -543,7 +543,6 @@ void *conn_main(void *arg) {
         c->pc.max_packet = (size_t)session_var_int(c->session, "max_allowed_packet", 67108864) + 16;
         if (pkt_read(&c->pc, &pk, &err)) {
             if (err.code == ERR_NET_PACKET_TOO_LARGE) {
-                c->pc.seq = 1;
                 conn_send_error(c, &err);
                 pkt_flush_quiet(&c->pc);
             }

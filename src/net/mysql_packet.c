@@ -59,10 +59,20 @@ Status pkt_read(PacketConn *c, StrBuf *payload, Error *err) {
         if (read_exact(c, h, 4, err)) return STATUS_ERROR;
         size_t n = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16;
         c->seq = (uint8_t)(h[3] + 1);
-        if (payload->len + n > c->max_packet)
+        if (payload->len + n > c->max_packet) {
+            /* Read and drop the rest of the packet so the client, which is still sending it, reads our
+             * error instead of a connection reset. */
+            for (;;) {
+                if (read_exact(c, NULL, n, err)) return STATUS_ERROR;
+                if (n < MYSQL_MAX_FRAME) break;
+                if (read_exact(c, h, 4, err)) return STATUS_ERROR;
+                n = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16;
+                c->seq = (uint8_t)(h[3] + 1);
+            }
             return err_set(err, ERR_NET_PACKET_TOO_LARGE,
                            "Got a packet bigger than 'max_allowed_packet' bytes (%zu); raise max_allowed_packet",
                            c->max_packet);
+        }
         sb_reserve(payload, n);
         if (read_exact(c, payload->data + payload->len, n, err)) return STATUS_ERROR;
         payload->len += n;
