@@ -109,16 +109,32 @@ void auth_scramble_compute(const char *password, const uint8_t salt[20], uint8_t
     OPENSSL_cleanse(stage1, sizeof stage1);
 }
 
+static Status access_denied(const char *user, const char *client_host, bool with_password,
+                            Error *err) {
+    /* One message for unknown user and wrong password, as MySQL: no probing for account names. */
+    return err_set(err, ERR_ACCESS_DENIED, "Access denied for user '%s'@'%s' (using password: %s)",
+                   user ? user : "", client_host ? client_host : "", with_password ? "YES" : "NO");
+}
+
 Status auth_check_native_password(const char *user, const char *client_host, const uint8_t salt[20],
                                   const uint8_t *response, size_t response_len, Error *err) {
     const UserDb *db = users_acquire();
     const Grantee *g = userdb_find_login(db, user ? user : "", client_host ? client_host : "");
     bool ok = g && auth_scramble_matches(g->password, salt, response, response_len);
     users_release();
-    if (ok) return STATUS_OK;
-    /* One message for unknown user and wrong password, as MySQL: no probing for account names. */
-    return err_set(err, ERR_ACCESS_DENIED, "Access denied for user '%s'@'%s' (using password: %s)",
-                   user ? user : "", client_host ? client_host : "", response_len ? "YES" : "NO");
+    return ok ? STATUS_OK : access_denied(user, client_host, response_len > 0, err);
+}
+
+Status auth_check_plain_password(const char *user, const char *client_host, const char *password,
+                                 Error *err) {
+    char given[AUTH_HASH_LEN + 1];
+    auth_password_hash(password ? password : "", given);
+    const UserDb *db = users_acquire();
+    const Grantee *g = userdb_find_login(db, user ? user : "", client_host ? client_host : "");
+    bool ok = g && strlen(g->password) == strlen(given) &&
+              CRYPTO_memcmp(g->password, given, strlen(given)) == 0;
+    users_release();
+    return ok ? STATUS_OK : access_denied(user, client_host, password && *password, err);
 }
 
 /* ------------------------------------------------------------------ redaction */

@@ -22,6 +22,11 @@ Status auth_check_native_password(const char *user, const char *client_host, con
                                   const uint8_t *response, size_t response_len,
                                   Error *err) MUST_CHECK;
 
+/* The same check for a password given in clear (HTTP basic auth of Stream Load and /api): hashes it
+ * and compares with the stored hash. Same 1045 error, "(using password: YES|NO)". */
+Status auth_check_plain_password(const char *user, const char *client_host, const char *password,
+                                 Error *err) MUST_CHECK;
+
 /* Writes the stored form of a plain password: "*" + HEX(SHA1(SHA1(plain))); "" for an empty one. */
 void auth_password_hash(const char *plain, char out[AUTH_HASH_LEN + 1]);
 

@@ -113,6 +113,24 @@ TEST(check_native_password) {
     users_shutdown();
 }
 
+TEST(check_plain_password) {
+    Error err = ERROR_INIT;
+    users_shutdown();
+    CHECK_OK(auth_check_plain_password("root", "10.0.0.1", "", &err), &err);
+    CHECK_OK(auth_check_plain_password("root", "10.0.0.1", NULL, &err), &err);
+    CHECK_INT(auth_check_plain_password("root", "10.0.0.1", "x", &err), STATUS_ERROR);
+    CHECK_STR(err.msg, "Access denied for user 'root'@'10.0.0.1' (using password: YES)");
+    CHECK_OK(users_mutate(add_user, NULL, &err), &err);
+    CHECK_OK(auth_check_plain_password("alice", "10.1.1.1", "secret", &err), &err);
+    CHECK_OK(auth_check_plain_password("alice", "127.0.0.1", "local", &err), &err);
+    CHECK_INT(auth_check_plain_password("alice", "127.0.0.1", "secret", &err), STATUS_ERROR);
+    CHECK_INT(auth_check_plain_password("alice", "10.1.1.1", "", &err), STATUS_ERROR);
+    CHECK_STR(err.msg, "Access denied for user 'alice'@'10.1.1.1' (using password: NO)");
+    CHECK_INT(auth_check_plain_password("nobody", "10.1.1.1", "", &err), STATUS_ERROR);
+    CHECK_INT(err_mysql_errno(err.code), 1045);
+    users_shutdown();
+}
+
 static void check_redact(const char *in, const char *want) {
     StrBuf sb = STRBUF_INIT;
     redact_sql_secrets(in, &sb);
@@ -187,6 +205,7 @@ int main(void) {
     RUN(scramble_known_vector);
     RUN(scramble_rejects);
     RUN(check_native_password);
+    RUN(check_plain_password);
     RUN(redact_passwords);
     RUN(redact_properties);
     RUN(secret_keys);
