@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backup/job.h"
+#include "backup/repo.h"
 #include "catalog/auth.h"
 #include "catalog/meta_store.h"
 #include "catalog/users.h"
@@ -68,6 +70,22 @@ static Status users_start(const char *data_dir, Error *err) {
     return users_init(err);
 }
 
+/* ---- backup: repositories and BACKUP/RESTORE jobs (after the catalog: resumed jobs read it) */
+static Status backup_start(const char *data_dir, Error *err) {
+    br_register_statements();
+    if (!meta_is_open()) {
+        log_warn("backup: the metadata database is not open: repositories and jobs are unavailable");
+        return STATUS_OK;
+    }
+    if (repo_module_init(err)) return STATUS_ERROR;
+    return br_module_init(err);
+}
+
+static void backup_stop(void) {
+    br_module_shutdown();
+    repo_module_shutdown();
+}
+
 /* ---- sql: statement handlers and the login check */
 static Status sql_start(const char *data_dir, Error *err) {
     server_auth_fn = auth_check_native_password;
@@ -95,6 +113,7 @@ static const Module modules[] = {
     {"lock", lock_start, lockfile_release},
     {"log", log_start, log_stop},
     {"users", users_start, users_shutdown},
+    {"backup", backup_start, backup_stop},
     {"sql", sql_start, NULL},
     {"http", http_start, http_server_stop},
     {"mysql", mysql_start, mysql_stop},
