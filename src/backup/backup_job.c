@@ -144,6 +144,7 @@ static Status step_snapshot(BrJob *j, Error *err) {
     if (!st)
         log_info("backup job %lld: snapshot of %zu objects holds %d files, %lld bytes", (long long)j->id,
                  json_array_size(objects), files.n, (long long)total);
+    if (!st) br_debug_pause(j, JS_UPLOAD_SNAPSHOT);
     json_decref(objects);
     br_files_free(&files);
     vec_free(&rowsets);

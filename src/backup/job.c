@@ -110,6 +110,18 @@ Status br_job_save(BrJob *j, Error *err) {
     return st;
 }
 
+/* The backup_debug_pause testing aid: "<STATE>:<ms>" holds a job that long after it commits STATE, so tests can
+ * kill -9 or CANCEL it in a state that normally passes in microseconds. Wakes early on cancel or shutdown. */
+void br_debug_pause(BrJob *j, BrState state) {
+    const char *v = config_get("backup_debug_pause");
+    const char *colon = v ? strchr(v, ':') : NULL;
+    if (!colon || (size_t)(colon - v) != strlen(br_state_name(state)) ||
+        strncmp(v, br_state_name(state), (size_t)(colon - v)) != 0)
+        return;
+    int64_t until = clock_now_ms() + atoll(colon + 1);
+    while (clock_now_ms() < until && !atomic_load(&j->cancel) && !br_shutting_down()) clock_sleep_ms(20);
+}
+
 Status br_job_set_state(BrJob *j, BrState state, Error *err) {
     BrState old = (BrState)atomic_load(&j->state);
     atomic_store(&j->state, state);
@@ -121,6 +133,7 @@ Status br_job_set_state(BrJob *j, BrState state, Error *err) {
     }
     log_info("%s job %lld (%s.%s): %s -> %s", j->kind == JOB_BACKUP ? "backup" : "restore", (long long)j->id,
              j->db_name, j->label, br_state_name(old), br_state_name(state));
+    br_debug_pause(j, state);
     if (br_state_final(state)) {
         pthread_mutex_lock(&j->mu);
         pthread_cond_broadcast(&j->cond);

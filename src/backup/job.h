@@ -89,6 +89,8 @@ void br_job_free(BrJob *job);
 Status br_job_save(BrJob *job, Error *err) MUST_CHECK;
 /* Moves to `state` and commits it. */
 Status br_job_set_state(BrJob *job, BrState state, Error *err) MUST_CHECK;
+/* Testing aid (config backup_debug_pause): waits after a job enters state. */
+void br_debug_pause(BrJob *job, BrState state);
 /* Requests cancellation (first reason wins) and wakes the job. */
 void br_job_request_cancel(BrJob *job, const char *code, const char *fmt, ...) PRINTF_FMT(3, 4);
 bool br_job_cancelled(const BrJob *job);

@@ -410,6 +410,7 @@ static Status step_plan(BrJob *j, Repo *r, Error *err) {
     if (!st)
         log_info("restore job %lld: %zu partitions, %zu rowsets, %d files (%lld bytes) to download", (long long)j->id,
                  json_array_size(pl.parts), json_array_size(pl.rowsets), pl.files.n, (long long)total);
+    if (!st) br_debug_pause(j, JS_SNAPSHOTING);
     json_decref(pl.manifest);
     json_decref(pl.parts);
     json_decref(pl.rowsets);
