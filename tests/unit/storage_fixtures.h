@@ -14,7 +14,7 @@
 #include "types/vector.h"
 
 /* A fresh empty directory under tests/.tmp (removed first if it exists). Returns a static buffer copy. */
-static char *fx_tmpdir(const char *name) {
+static inline char *fx_tmpdir(const char *name) {
     static char buf[8][512];
     static int next;
     char *out = buf[next++ % 8];
@@ -25,7 +25,7 @@ static char *fx_tmpdir(const char *name) {
     return out;
 }
 
-static int fx_count_files(const char *dir) {
+static inline int fx_count_files(const char *dir) {
     DIR *d = opendir(dir);
     if (!d) return -1;
     int n = 0;
@@ -36,7 +36,7 @@ static int fx_count_files(const char *dir) {
     return n;
 }
 
-static TabletColumn fx_col(const char *name, uint32_t uid, DataType t, bool nullable, bool key, AggType agg) {
+static inline TabletColumn fx_col(const char *name, uint32_t uid, DataType t, bool nullable, bool key, AggType agg) {
     TabletColumn c;
     memset(&c, 0, sizeof c);
     c.name = name;
@@ -50,7 +50,7 @@ static TabletColumn fx_col(const char *name, uint32_t uid, DataType t, bool null
 }
 
 /* DUPLICATE KEY(k): k INT NOT NULL, then one nullable column of every other type. */
-static TabletSchema *fx_all_types_schema(Arena *a) {
+static inline TabletSchema *fx_all_types_schema(Arena *a) {
     static const TypeId ids[] = {TYPE_BOOLEAN, TYPE_TINYINT, TYPE_SMALLINT, TYPE_INT,  TYPE_BIGINT,
                                  TYPE_LARGEINT, TYPE_FLOAT,  TYPE_DOUBLE,   TYPE_DECIMAL, TYPE_CHAR,
                                  TYPE_VARCHAR, TYPE_STRING,  TYPE_DATE,     TYPE_DATETIME};
@@ -73,7 +73,7 @@ static TabletSchema *fx_all_types_schema(Arena *a) {
 }
 
 /* The value of column c at row r, written into a cell; returns false for NULL. Covers edge values. */
-static bool fx_value(const DataType *t, int c, uint64_t r, void *cell, char *strbuf) {
+static inline bool fx_value(const DataType *t, int c, uint64_t r, void *cell, char *strbuf) {
     if (c > 0 && (r * 7 + (uint64_t)c) % 13 == 0) return false;
     int64_t x = (int64_t)(r * 2654435761u % 1000003) - 500000;
     int edge = (int)(r % 1000);
@@ -129,7 +129,7 @@ static bool fx_value(const DataType *t, int c, uint64_t r, void *cell, char *str
 }
 
 /* Appends rows [from, from+n) of the fixture data to a new batch. */
-static Batch *fx_batch(const TabletSchema *s, Arena *a, uint64_t from, uint32_t n) {
+static inline Batch *fx_batch(const TabletSchema *s, Arena *a, uint64_t from, uint32_t n) {
     Batch *b = batch_new(a, s->ncols, tablet_schema_types(s, a), n);
     char strbuf[4096];
     for (uint32_t i = 0; i < n; i++) {
@@ -146,7 +146,7 @@ static Batch *fx_batch(const TabletSchema *s, Arena *a, uint64_t from, uint32_t 
 }
 
 /* Exact equality of row i of a and row j of b (same type); NaN-free data assumed. */
-static bool fx_cell_equal(const ColumnVector *a, uint32_t i, const ColumnVector *b, uint32_t j) {
+static inline bool fx_cell_equal(const ColumnVector *a, uint32_t i, const ColumnVector *b, uint32_t j) {
     bool na = colvec_is_null(a, i), nb = colvec_is_null(b, j);
     if (na || nb) return na == nb;
     if (type_is_string(a->type.id)) {
@@ -157,7 +157,7 @@ static bool fx_cell_equal(const ColumnVector *a, uint32_t i, const ColumnVector 
 }
 
 /* Checks that vector got holds exactly the fixture values of column c for rows first.. (count rows). */
-static int fx_check_column(const TabletSchema *s, int c, const ColumnVector *got, uint64_t first) {
+static inline int fx_check_column(const TabletSchema *s, int c, const ColumnVector *got, uint64_t first) {
     Arena *a = arena_new(0);
     ColumnVector *want = colvec_new(a, s->cols[c].type, got->len);
     char strbuf[4096];
