@@ -91,3 +91,10 @@ fuzz:
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $(BUILD)/fuzz/sql_parse_fuzz \
 		tests/fuzz/sql_parse_fuzz.c $(wildcard src/sql/lexer.c src/sql/parser*.c src/sql/ast.c src/sql/ast_print.c) \
 		$(wildcard src/util/*.c) $(wildcard src/types/*.c) -lm -pthread
+
+# cairn-fs (src/fs/tool): the storage drivers from the shell, for bench/fs.sh and the fs integration tests.
+FS_TOOL := $(BUILD)/cairn-fs
+EXTRA_BINS += $(FS_TOOL)
+all: $(FS_TOOL)
+$(FS_TOOL): src/fs/tool/fs_tool.c $(filter-out $(BUILD)/src/fs/tool/%,$(call mod_objs,util fs))
+	$(CC) $(CFLAGS) -DFS_TOOL_STANDALONE -o $@ $^ $(LDLIBS)
