@@ -20,7 +20,8 @@ typedef struct SigV4Header {
 
 typedef struct SigV4Request {
     const char *method;
-    const char *canonical_uri; /* the path exactly as sent, already percent-encoded ("/bucket/a%20b") */
+    const char *canonical_uri; /* the path exactly as sent, already percent-encoded ("/bucket/a%20b"); S3 rules:
+                                * not normalised or encoded again (STS requests use "/") */
     const SigV4Param *query;
     int nquery;
     const SigV4Header *headers; /* every header to sign; must include host and x-amz-date */
