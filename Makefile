@@ -88,9 +88,9 @@ $(BUILD)/tests/unit/sql_%_test: tests/unit/sql_%_test.c tests/unit/test.h $(wild
 .PHONY: fuzz
 fuzz:
 	@mkdir -p $(BUILD)/fuzz
-	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $(BUILD)/fuzz/sql_parse_fuzz \
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Itests/fuzz -o $(BUILD)/fuzz/sql_parse_fuzz \
 		tests/fuzz/sql_parse_fuzz.c $(wildcard src/sql/lexer.c src/sql/parser*.c src/sql/ast.c src/sql/ast_print.c) \
-		$(wildcard src/util/*.c) $(wildcard src/types/*.c) -lm -pthread
+		$(wildcard src/util/*.c) $(wildcard src/types/*.c) $(LDLIBS)
 
 # cairn-fs (src/fs/tool): the storage drivers from the shell, for bench/fs.sh and the fs integration tests.
 FS_TOOL := $(BUILD)/cairn-fs

@@ -219,11 +219,10 @@ static void print_expr(const Expr *e, StrBuf *out) {
             print_child(e->left, PREC_NOT, out);
         } else {
             sb_append(out, e->op == OP_NEG ? "-" : e->op == OP_PLUS ? "+" : "~");
-            /* Keep "- -x" from reading as a comment or a folded literal. */
-            bool wrap = expr_prec(e->left) <= PREC_UNARY;
-            if (wrap) sb_putc(out, '(');
-            print_expr(e->left, out);
-            if (wrap) sb_putc(out, ')');
+            /* A space keeps "- -x" from reading as a "--" comment or as one folded literal. */
+            int cp = expr_prec(e->left);
+            if (cp == PREC_UNARY) sb_putc(out, ' ');
+            print_child(e->left, PREC_UNARY, out);
         }
         break;
     case EXPR_BINARY: {

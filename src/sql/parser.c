@@ -292,6 +292,46 @@ static Expr *set_value(Parser *p) {
     return e;
 }
 
+static bool is_word(const Parser *p, int k, const char *w) {
+    const Token *t = p_peek_at(p, k);
+    return t->type == TK_IDENT && !strcasecmp(t->text, w);
+}
+
+/* SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL ... | READ ONLY | READ WRITE, as connectors send it:
+ * becomes the variable transaction_isolation ('READ-COMMITTED') or transaction_read_only ('ON'/'OFF'). */
+static bool set_transaction(Parser *p, SetVar *v) {
+    if (p_is_kw(p, KW_GLOBAL) || p_is_kw(p, KW_SESSION)) v->scope = p_next(p)->kw == KW_GLOBAL ? VAR_GLOBAL : VAR_SESSION;
+    const Token *at = p_next(p); /* TRANSACTION */
+    Expr *val = p_new_expr(p, EXPR_STRING, at);
+    if (is_word(p, 0, "isolation")) {
+        p_next(p);
+        if (!is_word(p, 0, "level")) return p_error(p);
+        p_next(p);
+        v->name = "transaction_isolation";
+        if (p_is_kw(p, KW_READ) && (is_word(p, 1, "committed") || is_word(p, 1, "uncommitted"))) {
+            val->text = is_word(p, 1, "committed") ? "READ-COMMITTED" : "READ-UNCOMMITTED";
+            p->pos += 2;
+        } else if (is_word(p, 0, "repeatable") && p_is_kw_at(p, 1, KW_READ)) {
+            val->text = "REPEATABLE-READ";
+            p->pos += 2;
+        } else if (is_word(p, 0, "serializable")) {
+            val->text = "SERIALIZABLE";
+            p_next(p);
+        } else {
+            return p_error(p);
+        }
+    } else if (p_is_kw(p, KW_READ) && (p_is_kw_at(p, 1, KW_ONLY) || is_word(p, 1, "write"))) {
+        v->name = "transaction_read_only";
+        val->text = p_is_kw_at(p, 1, KW_ONLY) ? "ON" : "OFF";
+        p->pos += 2;
+    } else {
+        return p_error(p);
+    }
+    val->ival = (int64_t)strlen(val->text);
+    v->value = val;
+    return true;
+}
+
 static bool parse_set_item(Parser *p, SetVar *v) {
     memset(v, 0, sizeof *v);
     const Token *t = p_peek(p);
@@ -307,6 +347,8 @@ static bool parse_set_item(Parser *p, SetVar *v) {
         if (p_accept_kw(p, KW_DEFAULT)) return true;
         return (v->charset = p_ident_or_string(p)) != NULL;
     }
+    if (is_word(p, 0, "transaction") || ((p_is_kw(p, KW_GLOBAL) || p_is_kw(p, KW_SESSION)) && is_word(p, 1, "transaction")))
+        return set_transaction(p, v);
     if (t->type == TK_SYSVAR) {
         p_next(p);
         v->scope = t->scope;

@@ -203,39 +203,26 @@ static Expr *parse_call(Parser *p, const Token *at, char *name) {
     return e;
 }
 
-/* Keywords that never start a function call even when '(' follows (they have their own syntax). */
+/* Reserved words that are also function names when '(' follows (MySQL's list, plus StarRocks'). */
 static bool kw_is_call_name(KwId kw) {
     switch (kw) {
-    case KW_CASE:
-    case KW_CAST:
-    case KW_CONVERT:
-    case KW_EXISTS:
-    case KW_NOT:
-    case KW_INTERVAL:
-    case KW_SELECT:
-    case KW_WITH:
-    case KW_ROW:
-    case KW_NULL:
-    case KW_TRUE:
-    case KW_FALSE:
-    case KW_DEFAULT:
-    case KW_DISTINCT:
-    case KW_ALL:
-    case KW_AND:
-    case KW_OR:
-    case KW_XOR:
-    case KW_IN:
-    case KW_IS:
-    case KW_LIKE:
-    case KW_BETWEEN:
-    case KW_WHEN:
-    case KW_THEN:
-    case KW_ELSE:
-    case KW_ON:
-    case KW_AS:
-    case KW_FROM:
-    case KW_WHERE: return false;
-    default: return true;
+    case KW_IF:
+    case KW_LEFT:
+    case KW_RIGHT:
+    case KW_MOD:
+    case KW_REPLACE:
+    case KW_INSERT:
+    case KW_CHAR:
+    case KW_DATABASE:
+    case KW_SCHEMA:
+    case KW_CURRENT_USER:
+    case KW_CURRENT_DATE:
+    case KW_CURRENT_TIME:
+    case KW_CURRENT_TIMESTAMP:
+    case KW_VALUES:
+    case KW_REGEXP:
+    case KW_LIKE: return true;
+    default: return !sql_kw_reserved(kw);
     }
 }
 
@@ -391,7 +378,7 @@ static Expr *parse_primary(Parser *p) {
         return e;
     default: break;
     }
-    if (nx->type == TK_LPAREN && (t->kw == KW_NONE || kw_is_call_name(t->kw))) {
+    if (nx->type == TK_LPAREN && kw_is_call_name(t->kw)) {
         p_next(p);
         return parse_call(p, t, t->text);
     }

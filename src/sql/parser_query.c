@@ -109,12 +109,27 @@ static TableRef *table_factor(Parser *p) {
     r->line = t->line;
     r->col = t->col;
     if (p_is(p, TK_LPAREN)) {
+        /* "(" opens a derived table or a parenthesised join; "((SELECT 1) AS s JOIN t)" is the latter,
+         * so try the query first and fall back on failure. */
         if (p_starts_query(p)) {
+            int save = p->pos;
             p_next(p);
-            r->kind = TREF_SUBQUERY;
-            if (!(r->subquery = p_query(p)) || !p_expect(p, TK_RPAREN)) return NULL;
-            if (!opt_alias(p, &r->alias)) return NULL;
-            return r;
+            Query *q = p_query(p);
+            if (q && p_accept(p, TK_RPAREN)) {
+                r->kind = TREF_SUBQUERY;
+                r->subquery = q;
+                if (!opt_alias(p, &r->alias)) return NULL;
+                return r;
+            }
+            const Token *first = &p->toks[save + 1];
+            if (first->type == TK_IDENT && (first->kw == KW_SELECT || first->kw == KW_WITH)) {
+                /* "(SELECT ..." cannot start a join: report where the derived table went wrong */
+                if (!p->failed) p_error(p);
+                return NULL;
+            }
+            p->pos = save;
+            p->failed = false;
+            err_clear(p->err);
         }
         p_next(p);
         if (!p_enter(p)) return NULL;

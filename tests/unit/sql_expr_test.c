@@ -304,7 +304,9 @@ TEST(print_round_trip) {
     EXPR_RT("not a = b", "NOT a = b");
     EXPR_RT("!a = b", "(NOT a) = b");
     EXPR_RT("-a", "-a");
-    EXPR_RT("- -a", "-(-a)");
+    EXPR_RT("- -a", "- -a");
+    EXPR_RT("-(-1)", "- -1");
+    EXPR_RT("~ -a", "~ -a");
     EXPR_RT("-(1+2)", "-(1 + 2)");
     EXPR_RT("2 - -1", "2 - -1");
     EXPR_RT("a is not null and b is true", "a IS NOT NULL AND b IS TRUE");

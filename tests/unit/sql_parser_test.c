@@ -270,6 +270,24 @@ TEST(use_set_kill_txn) {
     PARSE(s9, "SET query_timeout = -1");
     CHECK_INT(s9->u.set.vars[0].value->ival, -1);
 
+    PARSE(s10, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED, autocommit = 1");
+    CHECK_INT(s10->u.set.n, 2);
+    CHECK_STR(s10->u.set.vars[0].name, "transaction_isolation");
+    CHECK_INT(s10->u.set.vars[0].scope, VAR_SESSION);
+    CHECK_STR(s10->u.set.vars[0].value->text, "READ-COMMITTED");
+    CHECK_STR(s10->u.set.vars[1].name, "autocommit");
+    PARSE(s11, "SET TRANSACTION READ ONLY");
+    CHECK_STR(s11->u.set.vars[0].name, "transaction_read_only");
+    CHECK_STR(s11->u.set.vars[0].value->text, "ON");
+    CHECK_INT(s11->u.set.vars[0].scope, VAR_DEFAULT);
+    PARSE(s12, "SET GLOBAL TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    CHECK_INT(s12->u.set.vars[0].scope, VAR_GLOBAL);
+    CHECK_STR(s12->u.set.vars[0].value->text, "REPEATABLE-READ");
+    PARSE(s13, "SELECT @@version_comment LIMIT 1");
+    CHECK_INT(q_of(s13)->limit, 1);
+    CHECK_STR(q_of(s13)->body->select->items[0].expr->src, "@@version_comment");
+    CHECK_STR(PARSE_ERR("SET TRANSACTION ISOLATION LEVEL SOMETIMES"), NEAR("SOMETIMES", 1));
+
     PARSE(k1, "KILL 42");
     CHECK_INT(k1->kind, STMT_KILL);
     CHECK_INT(k1->u.kill.id, 42);

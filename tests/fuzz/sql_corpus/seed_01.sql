@@ -1,0 +1,1 @@
+SELECT a, b AS bee, count(*), t.* FROM db1.t1 AS t WHERE a > 1 AND b IS NOT NULL GROUP BY a, 2 HAVING count(*) > 1 ORDER BY 1 DESC NULLS LAST LIMIT 10 OFFSET 5

@@ -1,0 +1,1 @@
+WITH c (x, y) AS (SELECT 1, 2) SELECT x + y * 3, -x, ~y, !x FROM c

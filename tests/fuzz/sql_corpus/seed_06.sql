@@ -1,0 +1,1 @@
+INSERT INTO d.t PARTITION (p1) WITH LABEL l1 (a, b) VALUES (1, 'x'), (-2, DEFAULT)

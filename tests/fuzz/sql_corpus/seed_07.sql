@@ -1,0 +1,1 @@
+SET a = 1, @@session.x = 2, GLOBAL z = 'four', @u := 5, NAMES utf8mb4 COLLATE utf8mb4_bin

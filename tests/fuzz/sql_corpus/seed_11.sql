@@ -1,0 +1,1 @@
+CREATE REPOSITORY r WITH BROKER ON LOCATION 's3a://bucket/p' PROPERTIES ('aws.s3.access_key' = 'a')

@@ -1,0 +1,1 @@
+RESTORE SNAPSHOT d.l FROM r ON (t AS t2) PROPERTIES ('backup_timestamp' = '2024-01-01-00-00-00')
