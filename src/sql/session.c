@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog/auth.h"
 #include "server/config.h"
 #include "server/version.h"
 #include "util/clock.h"
@@ -406,60 +407,16 @@ static bool keeps_warnings(const char *sql) {
     return str_has_iprefix(p, "warnings") || str_has_iprefix(p, "errors") || str_has_iprefix(p, "count");
 }
 
-/* Copies the statement for SHOW PROCESSLIST with every quoted literal that could be a secret replaced
- * by '***': the value after IDENTIFIED BY / PASSWORD, and property values whose key names a credential. */
-static void redact_into(const char *sql, char *out, size_t outn) {
-    static const char *const secret_words[] = {"secret", "password", "passwd", "access_key", "accesskey",
-                                               "token", "sas", "credential", "shared_key", "account_key",
-                                               "encryption_key", "private"};
-    size_t o = 0;
-    bool redact_next = false;
-    const char *last_key_start = NULL;
-    size_t last_key_len = 0;
-    for (const char *p = sql; *p && o + 1 < outn;) {
-        if (*p == '\'' || *p == '"') {
-            char q = *p;
-            const char *e = p + 1;
-            while (*e && *e != q) e += (*e == '\\' && e[1]) ? 2 : 1;
-            bool secret = redact_next;
-            /* "key" = "value": the quoted string after '=' whose preceding quoted string names a secret */
-            const char *back = p;
-            while (back > sql && isspace((unsigned char)back[-1])) back--;
-            if (back > sql && back[-1] == '=' && last_key_start) {
-                char key[128];
-                size_t kn = last_key_len < sizeof key - 1 ? last_key_len : sizeof key - 1;
-                lower_copy(last_key_start, key, kn + 1);
-                key[kn] = '\0';
-                for (size_t w = 0; w < sizeof secret_words / sizeof secret_words[0]; w++)
-                    if (strstr(key, secret_words[w])) secret = true;
-            }
-            last_key_start = p + 1;
-            last_key_len = (size_t)(e - p - 1);
-            if (secret) {
-                o += (size_t)snprintf(out + o, outn - o, "%c***%c", q, q);
-                redact_next = false;
-            } else {
-                size_t n = (size_t)(e - p) + (*e ? 1 : 0);
-                if (n > outn - o - 1) n = outn - o - 1;
-                memcpy(out + o, p, n);
-                o += n;
-            }
-            p = *e ? e + 1 : e;
-            continue;
-        }
-        if (str_has_iprefix(p, "identified") || str_has_iprefix(p, "password")) redact_next = true;
-        out[o++] = *p++;
-    }
-    if (o >= outn) o = outn - 1;
-    out[o] = '\0';
-}
-
 void session_begin_statement(Session *s, const char *sql) {
     arena_reset(s->stmt_arena);
     atomic_store(&s->killed, 0);
     s->mem.limit = session_var_int(s, "query_mem_limit", 0);
     atomic_store(&s->mem.peak, atomic_load(&s->mem.used));
-    redact_into(sql ? sql : "", s->current_sql, sizeof s->current_sql);
+    /* SHOW PROCESSLIST shows this text: passwords and credential properties never reach it */
+    StrBuf red = STRBUF_INIT;
+    redact_sql_secrets(sql ? sql : "", &red);
+    snprintf(s->current_sql, sizeof s->current_sql, "%s", sb_str(&red));
+    sb_free(&red);
     if (!sql || !keeps_warnings(sql)) {
         sb_reset(&s->warnings);
         s->warning_count = 0;
