@@ -1,7 +1,7 @@
 /* The query engine's public face: SELECT and EXPLAIN handlers, constant evaluation for INSERT ... VALUES,
  * running a query into a batch callback (INSERT ... SELECT, CREATE TABLE AS SELECT, MV refresh, view
  * validation), and compiled row predicates for DELETE ... WHERE and delete-predicate rowsets.
- * Everything here is vectorized over types/vector.h Batches; internals live in src/exec/*.h. */
+ * Everything here is vectorized over types/vector.h Batches; internals live in the other headers of src/exec. */
 #ifndef CAIRN_EXEC_EXEC_H
 #define CAIRN_EXEC_EXEC_H
 
@@ -55,6 +55,8 @@ Status exec_predicate_compile(Session *s, const Expr *where, const ExecColumnDes
  * `scratch` holds temporaries (reset it between calls). */
 Status exec_predicate_eval(const ExecPredicate *p, const Batch *b, Arena *scratch, uint8_t *match,
                            Error *err) MUST_CHECK;
+/* The columns (indexes into the compiled row shape) the predicate reads; returns how many (at most max). */
+int exec_predicate_columns(const ExecPredicate *p, int *cols, int max);
 /* The predicate as SQL-ish text (for SHOW and logs). */
 const char *exec_predicate_text(const ExecPredicate *p);
 

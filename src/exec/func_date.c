@@ -104,6 +104,13 @@ static Status extract_kernel(EvalCtx *cx, const BExpr *e, ColumnVector **args, u
 /* Date functions take DATE or DATETIME; strings are parsed as DATETIME (invalid ones become NULL). */
 static Status cast_temporal(Arena *a, BExpr **x, Error *err) {
     if ((*x)->type.id == TYPE_DATE || (*x)->type.id == TYPE_DATETIME) return STATUS_OK;
+    /* a constant string without a time part is a DATE, so date_add('2024-01-31', INTERVAL 1 MONTH) stays a date */
+    if ((*x)->kind == BE_CONST && type_is_string((*x)->type.id) && !(*x)->value.is_null &&
+        (*x)->value.v.str.len <= 10) {
+        int32_t d;
+        if (date_parse((*x)->value.v.str.ptr, (*x)->value.v.str.len, &d))
+            return bexpr_cast(a, x, type_make(TYPE_DATE), false, err);
+    }
     return bexpr_cast(a, x, type_make(TYPE_DATETIME), false, err);
 }
 

@@ -11,10 +11,9 @@
 #include "exec/functions.h"
 #include "exec/inset.h"
 #include "exec/numeric.h"
+#include "server/version.h"
 #include "sql/ast.h"
 #include "util/str.h"
-
-#define CAIRN_MYSQL_VERSION "5.1.0"
 
 /* ---------------------------------------------------------------- IS NULL, IS TRUE */
 

@@ -1,0 +1,973 @@
+/* The planner: SELECT cores, set operations, CTEs, views and derived tables become operator trees.
+ * FROM is first built as a logical join tree whose columns share one global numbering; WHERE and ON conjuncts
+ * are pushed as far down as the join types allow (into scans, where they also prune partitions and feed zone
+ * maps); only the columns some expression needs are scanned; then aggregation, HAVING, projection, DISTINCT,
+ * ORDER BY (sort or top-N) and LIMIT are stacked on top. */
+#include <string.h>
+#include <strings.h>
+
+#include "catalog/privilege.h"
+#include "exec/bind.h"
+#include "exec/functions.h"
+#include "exec/inset.h"
+#include "sql/parser.h"
+
+typedef VEC(BExpr *) BExprVec;
+
+typedef struct FromNode FromNode;
+struct FromNode {
+    bool is_join;
+    int lo, hi;
+    /* leaf */
+    ExecTable *table;
+    char **parts; /* PARTITION (p1, p2) */
+    int nparts;
+    PlanOut sub; /* derived table, view or CTE */
+    BExprVec filters;
+    /* join */
+    JoinType jt;
+    FromNode *l, *r;
+    BExprVec conds;
+    BExprVec post;
+};
+
+typedef VEC(BCol) BColVec;
+
+/* ---------------------------------------------------------------- expression utilities */
+
+/* Smallest and largest column index referenced; false when e references no column. */
+static bool refs_range(const BExpr *e, int *lo, int *hi) {
+    bool any = false;
+    if (e->kind == BE_COLUMN) {
+        *lo = *hi = e->col;
+        return true;
+    }
+    for (int i = 0; i < e->nargs; i++) {
+        int l, h;
+        if (refs_range(e->args[i], &l, &h)) {
+            if (!any) {
+                *lo = l;
+                *hi = h;
+                any = true;
+            } else {
+                if (l < *lo) *lo = l;
+                if (h > *hi) *hi = h;
+            }
+        }
+    }
+    return any;
+}
+
+static bool within(const BExpr *e, const FromNode *n) {
+    int lo, hi;
+    if (!refs_range(e, &lo, &hi)) return false;
+    return lo >= n->lo && hi < n->hi;
+}
+
+static void mark_refs(const BExpr *e, uint8_t *needed) {
+    if (e->kind == BE_COLUMN) {
+        needed[e->col] = 1;
+        return;
+    }
+    for (int i = 0; i < e->nargs; i++) mark_refs(e->args[i], needed);
+}
+
+static BExpr *remap(Arena *a, BExpr *e, const int *map) {
+    int lo, hi;
+    if (!refs_range(e, &lo, &hi)) return e;
+    BExpr *c = arena_memdup(a, e, sizeof *e);
+    if (e->kind == BE_COLUMN) {
+        c->col = map[e->col];
+        return c;
+    }
+    c->args = arena_alloc(a, sizeof(BExpr *) * (size_t)(e->nargs ? e->nargs : 1));
+    for (int i = 0; i < e->nargs; i++) c->args[i] = remap(a, e->args[i], map);
+    return c;
+}
+
+static void split_conjuncts(BExpr *e, BExprVec *out) {
+    if (e->kind == BE_AND) {
+        for (int i = 0; i < e->nargs; i++) split_conjuncts(e->args[i], out);
+        return;
+    }
+    if (e->kind == BE_CONST && !e->value.is_null && e->value.v.i64 != 0) return; /* TRUE */
+    vec_push(out, e);
+}
+
+static BExpr *and_all(Arena *a, BExpr **items, size_t n) {
+    if (n == 1) return items[0];
+    BExpr *e = arena_calloc(a, sizeof *e);
+    e->kind = BE_AND;
+    e->type = type_make(TYPE_BOOLEAN);
+    e->nargs = (int)n;
+    e->args = arena_memdup(a, items, sizeof(BExpr *) * n);
+    return e;
+}
+
+/* ---------------------------------------------------------------- pushdown */
+
+static void push_filter(FromNode *n, BExpr *c) {
+    if (!n->is_join) {
+        vec_push(&n->filters, c);
+        return;
+    }
+    switch (n->jt) {
+    case JOIN_INNER:
+    case JOIN_CROSS:
+        if (within(c, n->l)) push_filter(n->l, c);
+        else if (within(c, n->r)) push_filter(n->r, c);
+        else vec_push(&n->conds, c);
+        return;
+    case JOIN_LEFT:
+        if (within(c, n->l)) push_filter(n->l, c);
+        else vec_push(&n->post, c);
+        return;
+    case JOIN_RIGHT:
+        if (within(c, n->r)) push_filter(n->r, c);
+        else vec_push(&n->post, c);
+        return;
+    default: vec_push(&n->post, c); return;
+    }
+}
+
+static void add_on_cond(FromNode *j, BExpr *c) {
+    switch (j->jt) {
+    case JOIN_INNER:
+    case JOIN_CROSS:
+        if (within(c, j)) push_filter(j, c);
+        else vec_push(&j->conds, c);
+        return;
+    case JOIN_LEFT:
+        if (within(c, j->r)) push_filter(j->r, c);
+        else vec_push(&j->conds, c);
+        return;
+    case JOIN_RIGHT:
+        if (within(c, j->l)) push_filter(j->l, c);
+        else vec_push(&j->conds, c);
+        return;
+    default: vec_push(&j->conds, c); return;
+    }
+}
+
+/* ---------------------------------------------------------------- FROM */
+
+static Status plan_view_or_cte(Binder *b, const Query *q, const char *db, CteDef *ctes, PlanOut *out, Error *err) {
+    if (b->depth > 32) return err_set(err, ERR_NOT_SUPPORTED, "views, CTEs or subqueries are nested too deeply");
+    Binder sub = *b;
+    sub.depth++;
+    sub.ctes = ctes;
+    sub.default_db = db;
+    sub.outer = NULL;
+    memset(&sub.sources, 0, sizeof sub.sources);
+    Status st = plan_query(&sub, q, out, err);
+    for (size_t i = 0; i < sub.sources.len; i++) vec_push(&b->sources, sub.sources.items[i]);
+    vec_free(&sub.sources);
+    return st;
+}
+
+static void add_plan_cols(BColVec *cols, const PlanOut *po, const char *alias, const char *db, char **rename,
+                          int nrename) {
+    for (int i = 0; i < po->ncols; i++) {
+        BCol c = {i < nrename && rename ? rename[i] : po->names[i], alias, db, po->types[i], false};
+        vec_push(cols, c);
+    }
+}
+
+static Status check_select_priv(Binder *b, const char *db, const char *name, Error *err) {
+    if (b->s && !b->s->internal) return priv_check(b->s, PRIV_SELECT, db, name, err);
+    return STATUS_OK;
+}
+
+static Status build_from(Binder *b, const TableRef *t, BColVec *cols, FromNode **out, Error *err) {
+    Arena *a = b->a;
+    FromNode *n = arena_calloc(a, sizeof *n);
+    n->lo = (int)cols->len;
+    switch (t->kind) {
+    case TREF_TABLE: {
+        if (!t->db) {
+            for (CteDef *c = b->ctes; c; c = c->next) {
+                if (strcasecmp(c->name, t->name) != 0) continue;
+                if (plan_view_or_cte(b, c->cte->query, c->db, c->next, &n->sub, err)) return STATUS_ERROR;
+                if (c->cte->ncols && c->cte->ncols != n->sub.ncols)
+                    return err_set(err, ERR_COMMON,
+                                   "WITH %s has %d column names but its query returns %d columns", c->name,
+                                   c->cte->ncols, n->sub.ncols);
+                add_plan_cols(cols, &n->sub, t->alias ? t->alias : c->name, NULL, c->cte->cols, c->cte->ncols);
+                n->hi = (int)cols->len;
+                *out = n;
+                return STATUS_OK;
+            }
+        }
+        const char *db = t->db ? t->db : b->default_db;
+        ExecTable *tab;
+        if (exec_table_resolver(b->s, db, t->name, a, &tab, err)) return STATUS_ERROR;
+        if (check_select_priv(b, tab->db, tab->name, err)) return STATUS_ERROR;
+        const char *alias = t->alias ? t->alias : tab->name;
+        if (tab->is_view) {
+            if (t->npartitions)
+                return err_set(err, ERR_WRONG_OBJECT, "'%s.%s' is a view: PARTITION cannot be used on it", tab->db,
+                               tab->name);
+            Query *q;
+            if (sql_parse_query(a, tab->view_sql, strlen(tab->view_sql), &q, err))
+                return err_prefix(err, "view '%s.%s' cannot be parsed: ", tab->db, tab->name);
+            if (plan_view_or_cte(b, q, tab->db, NULL, &n->sub, err))
+                return err_prefix(err, "view '%s.%s' is invalid: ", tab->db, tab->name);
+            char **names = NULL;
+            int nnames = 0;
+            if (tab->ncols == n->sub.ncols && tab->col_names) {
+                names = (char **)tab->col_names;
+                nnames = tab->ncols;
+            }
+            add_plan_cols(cols, &n->sub, alias, tab->db, names, nnames);
+            n->hi = (int)cols->len;
+            *out = n;
+            return STATUS_OK;
+        }
+        n->table = tab;
+        n->parts = t->partitions;
+        n->nparts = t->npartitions;
+        for (int i = 0; i < tab->ncols; i++) {
+            BCol c = {tab->col_names[i], alias, tab->db, tab->col_types[i], false};
+            vec_push(cols, c);
+        }
+        n->hi = (int)cols->len;
+        *out = n;
+        return STATUS_OK;
+    }
+    case TREF_SUBQUERY: {
+        Binder sub = *b;
+        sub.depth++;
+        memset(&sub.sources, 0, sizeof sub.sources);
+        Status st = sub.depth > 32 ? err_set(err, ERR_NOT_SUPPORTED, "subqueries are nested too deeply")
+                                   : plan_query(&sub, t->subquery, &n->sub, err);
+        for (size_t i = 0; i < sub.sources.len; i++) vec_push(&b->sources, sub.sources.items[i]);
+        vec_free(&sub.sources);
+        if (st) return st;
+        add_plan_cols(cols, &n->sub, t->alias, NULL, NULL, 0);
+        n->hi = (int)cols->len;
+        *out = n;
+        return STATUS_OK;
+    }
+    case TREF_JOIN: {
+        n->is_join = true;
+        n->jt = t->join;
+        if (build_from(b, t->left, cols, &n->l, err) || build_from(b, t->right, cols, &n->r, err)) return STATUS_ERROR;
+        n->hi = (int)cols->len;
+        Scope sc = {cols->items, n->lo, n->hi, b->outer};
+        if (t->on) {
+            ExprCtx cx = {b, &sc, NULL, "on clause", false, NULL, 0, false};
+            BExpr *on;
+            if (bind_expr(&cx, t->on, &on, err)) return STATUS_ERROR;
+            if (bind_bool(a, &on, err)) return STATUS_ERROR;
+            BExprVec cs = {0};
+            split_conjuncts(on, &cs);
+            for (size_t i = 0; i < cs.len; i++) {
+                int lo, hi;
+                if (!refs_range(cs.items[i], &lo, &hi)) vec_push(&n->conds, cs.items[i]);
+                else add_on_cond(n, cs.items[i]);
+            }
+            vec_free(&cs);
+        }
+        for (int u = 0; u < t->nusing; u++) {
+            Scope ls = {cols->items, n->l->lo, n->l->hi, NULL}, rs = {cols->items, n->r->lo, n->r->hi, NULL};
+            int li, ri;
+            if (scope_lookup(b, &ls, NULL, NULL, t->using_cols[u], "from clause", &li, err) ||
+                scope_lookup(b, &rs, NULL, NULL, t->using_cols[u], "from clause", &ri, err))
+                return STATUS_ERROR;
+            BExpr *l = bexpr_column(a, li, cols->items[li].type, cols->items[li].name);
+            BExpr *r = bexpr_column(a, ri, cols->items[ri].type, cols->items[ri].name);
+            BExpr *eq;
+            if (bind_compare(a, OP_EQ, l, r, &eq, err)) return STATUS_ERROR;
+            add_on_cond(n, eq);
+            /* the joined column appears once: hide the copy that may be NULL-extended */
+            cols->items[n->jt == JOIN_RIGHT ? li : ri].hidden = true;
+        }
+        *out = n;
+        return STATUS_OK;
+    }
+    }
+    return err_set(err, ERR_INTERNAL, "unknown FROM item");
+}
+
+/* ---------------------------------------------------------------- partition pruning, zone-map predicates */
+
+static int flip_op(int op) {
+    switch (op) {
+    case OP_LT: return OP_GT;
+    case OP_LE: return OP_GE;
+    case OP_GT: return OP_LT;
+    case OP_GE: return OP_LE;
+    default: return op;
+    }
+}
+
+/* `column op constant` (either order) with the constant already of the column's type. */
+static bool simple_pred(const BExpr *c, int *col, int *op, Datum *v) {
+    if (c->kind != BE_CALL || c->nargs != 2 || c->op < OP_EQ || c->op > OP_GE || c->op == OP_NE) return false;
+    const BExpr *x = c->args[0], *y = c->args[1];
+    int o = c->op;
+    if (x->kind == BE_CONST && y->kind == BE_COLUMN) {
+        const BExpr *t = x;
+        x = y;
+        y = t;
+        o = flip_op(o);
+    }
+    if (x->kind != BE_COLUMN || y->kind != BE_CONST || y->value.is_null || !type_equal(&x->type, &y->type))
+        return false;
+    *col = x->col;
+    *op = o;
+    *v = y->value;
+    return true;
+}
+
+static bool range_may_match(const ExecPartition *p, const DataType *t, int op, const Datum *v) {
+    int cl = p->lower_min ? -1 : type_compare_datum(t, v, &p->lower); /* v vs lower */
+    int cu = p->upper_max ? -1 : type_compare_datum(t, v, &p->upper); /* v vs upper */
+    switch (op) {
+    case OP_EQ: return cl >= 0 && cu < 0;
+    case OP_LT: return p->lower_min || cl > 0;  /* some x >= lower with x < v */
+    case OP_LE: return p->lower_min || cl >= 0;
+    case OP_GT: return p->upper_max || cu < 0;  /* some x < upper with x > v (conservative) */
+    case OP_GE: return p->upper_max || cu < 0;
+    default: return true;
+    }
+}
+
+static bool value_matches(const DataType *t, int op, const Datum *x, const Datum *v) {
+    int c = type_compare_datum(t, x, v);
+    switch (op) {
+    case OP_EQ: return c == 0;
+    case OP_LT: return c < 0;
+    case OP_LE: return c <= 0;
+    case OP_GT: return c > 0;
+    case OP_GE: return c >= 0;
+    default: return true;
+    }
+}
+
+/* May partition p hold rows satisfying conjunct c (over table column numbering with offset lo)? */
+static bool part_may_match(const ExecTable *t, const ExecPartition *p, const BExpr *c, int lo) {
+    const DataType *pt = &t->col_types[t->part_col];
+    int col, op;
+    Datum v;
+    if (simple_pred(c, &col, &op, &v) && col - lo == t->part_col) {
+        if (p->nlist > 0) {
+            for (int i = 0; i < p->nlist; i++)
+                if (value_matches(pt, op, &p->list[i], &v)) return true;
+            return false;
+        }
+        return range_may_match(p, pt, op, &v);
+    }
+    if (c->kind == BE_IN && !c->negated && c->args[0]->kind == BE_COLUMN && c->args[0]->col - lo == t->part_col &&
+        type_equal(&c->args[0]->type, pt)) {
+        const InSet *s = c->aux;
+        for (uint32_t i = 0; i < s->count; i++) {
+            if (p->nlist > 0) {
+                for (int k = 0; k < p->nlist; k++)
+                    if (type_compare_datum(pt, &p->list[k], &s->items[i]) == 0) return true;
+            } else if (range_may_match(p, pt, OP_EQ, &s->items[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return true;
+}
+
+static Status build_scan(Binder *b, FromNode *n, const uint8_t *needed, int *map, Operator **out, Error *err) {
+    Arena *a = b->a;
+    ExecTable *t = n->table;
+    int *sel = arena_alloc(a, sizeof(int) * (size_t)(t->nparts ? t->nparts : 1));
+    int nsel = 0;
+    for (int i = 0; i < t->nparts; i++) {
+        ExecPartition *p = &t->parts[i];
+        if (n->nparts) {
+            bool named = false;
+            for (int k = 0; k < n->nparts; k++) named |= !strcasecmp(n->parts[k], p->name);
+            if (!named) continue;
+        }
+        bool ok = true;
+        if (t->part_col >= 0 && !(p->lower_min && p->upper_max && p->nlist == 0))
+            for (size_t f = 0; f < n->filters.len && ok; f++) ok = part_may_match(t, p, n->filters.items[f], n->lo);
+        if (ok) sel[nsel++] = i;
+    }
+    for (int k = 0; k < n->nparts; k++) {
+        bool found = false;
+        for (int i = 0; i < t->nparts; i++) found |= !strcasecmp(n->parts[k], t->parts[i].name);
+        if (!found)
+            return err_set(err, ERR_UNKNOWN_PARTITION, "Unknown partition '%s' in table '%s'", n->parts[k], t->name);
+    }
+    ScanSource *src;
+    if (t->make_source(t, sel, nsel, a, &src, err)) return STATUS_ERROR;
+    vec_push(&b->sources, src);
+    src->parts_total = t->nparts;
+    src->parts_selected = nsel;
+    src->part_names = arena_alloc(a, sizeof(char *) * (size_t)(nsel ? nsel : 1));
+    for (int i = 0; i < nsel; i++) src->part_names[i] = t->parts[sel[i]].name;
+    int np = 0;
+    for (int g = n->lo; g < n->hi; g++) np += needed[g];
+    src->proj = arena_alloc(a, sizeof(int) * (size_t)(np ? np : 1));
+    src->types = arena_alloc(a, sizeof(DataType) * (size_t)(np ? np : 1));
+    src->nproj = 0;
+    for (int g = n->lo; g < n->hi; g++) {
+        if (!needed[g]) {
+            map[g] = -1;
+            continue;
+        }
+        map[g] = src->nproj;
+        src->proj[src->nproj] = g - n->lo;
+        src->types[src->nproj++] = t->col_types[g - n->lo];
+    }
+    /* zone-map predicates over table columns */
+    src->preds = arena_alloc(a, sizeof(ScanPred) * (n->filters.len ? n->filters.len : 1));
+    src->npreds = 0;
+    for (size_t f = 0; f < n->filters.len; f++) {
+        int col, op;
+        Datum v;
+        if (simple_pred(n->filters.items[f], &col, &op, &v)) {
+            ScanPred p = {col - n->lo, op, v};
+            src->preds[src->npreds++] = p;
+        }
+    }
+    Operator *op = op_scan(a, src);
+    if (n->filters.len) {
+        BExpr **fs = arena_alloc(a, sizeof(BExpr *) * n->filters.len);
+        for (size_t f = 0; f < n->filters.len; f++) fs[f] = remap(a, n->filters.items[f], map);
+        op = op_filter(a, op, and_all(a, fs, n->filters.len));
+    }
+    *out = op;
+    return STATUS_OK;
+}
+
+static bool is_equi(const BExpr *c) {
+    return c->kind == BE_CALL && c->nargs == 2 && c->op == OP_EQ && c->name && !strcmp(c->name, "=");
+}
+
+/* A project that puts the swapped join output (right, left) back in (left, right) order. */
+static Operator *unswap(Arena *a, Operator *j, int nl, int nr) {
+    BExpr **ex = arena_alloc(a, sizeof(BExpr *) * (size_t)(nl + nr ? nl + nr : 1));
+    for (int i = 0; i < nl; i++) ex[i] = bexpr_column(a, nr + i, j->types[nr + i], NULL);
+    for (int i = 0; i < nr; i++) ex[nl + i] = bexpr_column(a, i, j->types[i], NULL);
+    return op_project(a, j, ex, nl + nr);
+}
+
+static Status build_ops(Binder *b, FromNode *n, const uint8_t *needed, int *map, Operator **out, Error *err) {
+    Arena *a = b->a;
+    if (!n->is_join) {
+        if (n->table) return build_scan(b, n, needed, map, out, err);
+        Operator *op = n->sub.op;
+        for (int g = n->lo; g < n->hi; g++) map[g] = g - n->lo;
+        if (n->filters.len) {
+            BExpr **fs = arena_alloc(a, sizeof(BExpr *) * n->filters.len);
+            for (size_t f = 0; f < n->filters.len; f++) fs[f] = remap(a, n->filters.items[f], map);
+            op = op_filter(a, op, and_all(a, fs, n->filters.len));
+        }
+        *out = op;
+        return STATUS_OK;
+    }
+    Operator *lop, *rop;
+    if (build_ops(b, n->l, needed, map, &lop, err) || build_ops(b, n->r, needed, map, &rop, err)) return STATUS_ERROR;
+    int nl = lop->ncols, nr = rop->ncols;
+    /* equality keys between the sides; everything else is residual */
+    BExprVec lk = {0}, rk = {0}, res = {0};
+    for (size_t i = 0; i < n->conds.len; i++) {
+        BExpr *c = n->conds.items[i];
+        if (is_equi(c) && n->jt != JOIN_FULL) {
+            BExpr *x = c->args[0], *y = c->args[1];
+            if (within(x, n->l) && within(y, n->r)) {
+                vec_push(&lk, remap(a, x, map));
+                vec_push(&rk, remap(a, y, map));
+                continue;
+            }
+            if (within(y, n->l) && within(x, n->r)) {
+                vec_push(&lk, remap(a, y, map));
+                vec_push(&rk, remap(a, x, map));
+                continue;
+            }
+        } else if (is_equi(c) && n->jt == JOIN_FULL) {
+            BExpr *x = c->args[0], *y = c->args[1];
+            if ((within(x, n->l) && within(y, n->r)) || (within(y, n->l) && within(x, n->r))) {
+                bool lx = within(x, n->l);
+                vec_push(&lk, remap(a, lx ? x : y, map));
+                vec_push(&rk, remap(a, lx ? y : x, map));
+                continue;
+            }
+        }
+        vec_push(&res, c);
+    }
+    bool swap = n->jt == JOIN_RIGHT;
+    if ((n->jt == JOIN_INNER || n->jt == JOIN_CROSS) && lop->est_rows >= 0 && rop->est_rows >= 0 &&
+        lop->est_rows < rop->est_rows)
+        swap = true; /* build the hash table on the smaller input */
+    /* positions in the joined output */
+    int *smap = arena_alloc(a, sizeof(int) * (size_t)(n->hi > 0 ? n->hi : 1));
+    for (int g = n->l->lo; g < n->l->hi; g++) {
+        smap[g] = map[g] < 0 ? -1 : map[g] + (swap ? nr : 0);
+    }
+    for (int g = n->r->lo; g < n->r->hi; g++) {
+        smap[g] = map[g] < 0 ? -1 : map[g] + (swap ? 0 : nl);
+        map[g] = map[g] < 0 ? -1 : map[g] + nl;
+    }
+    BExpr *resid = NULL;
+    if (res.len) {
+        BExpr **rs = arena_alloc(a, sizeof(BExpr *) * res.len);
+        for (size_t i = 0; i < res.len; i++) rs[i] = remap(a, res.items[i], smap);
+        resid = and_all(a, rs, res.len);
+    }
+    JoinKind jk = n->jt == JOIN_LEFT || n->jt == JOIN_RIGHT ? JK_LEFT : n->jt == JOIN_FULL ? JK_FULL
+                  : lk.len || resid                         ? JK_INNER
+                                                            : JK_CROSS;
+    BExpr **lka = lk.len ? arena_memdup(a, lk.items, sizeof(BExpr *) * lk.len) : NULL;
+    BExpr **rka = rk.len ? arena_memdup(a, rk.items, sizeof(BExpr *) * rk.len) : NULL;
+    Operator *j;
+    if (swap) {
+        j = op_hash_join(a, jk, rop, lop, rka, lka, (int)lk.len, resid);
+        j = unswap(a, j, nl, nr);
+    } else {
+        j = op_hash_join(a, jk, lop, rop, lka, rka, (int)lk.len, resid);
+    }
+    vec_free(&lk);
+    vec_free(&rk);
+    vec_free(&res);
+    if (n->post.len) {
+        BExpr **ps = arena_alloc(a, sizeof(BExpr *) * n->post.len);
+        for (size_t i = 0; i < n->post.len; i++) ps[i] = remap(a, n->post.items[i], map);
+        j = op_filter(a, j, and_all(a, ps, n->post.len));
+    }
+    *out = j;
+    return STATUS_OK;
+}
+
+static void mark_node(const FromNode *n, uint8_t *needed) {
+    if (!n) return;
+    for (size_t i = 0; i < n->filters.len; i++) mark_refs(n->filters.items[i], needed);
+    for (size_t i = 0; i < n->conds.len; i++) mark_refs(n->conds.items[i], needed);
+    for (size_t i = 0; i < n->post.len; i++) mark_refs(n->post.items[i], needed);
+    if (n->is_join) {
+        mark_node(n->l, needed);
+        mark_node(n->r, needed);
+    } else if (!n->table) {
+        for (int g = n->lo; g < n->hi; g++) needed[g] = 1;
+    }
+}
+
+/* ---------------------------------------------------------------- SELECT */
+
+typedef struct OutCol {
+    const char *name;
+    const char *table;
+    BExpr *expr;
+} OutCol;
+
+typedef VEC(OutCol) OutColVec;
+
+static const char *item_name(Arena *a, const SelectItem *it) {
+    if (it->alias) return it->alias;
+    if (it->expr->kind == EXPR_COLUMN) return it->expr->text;
+    if (it->expr->src) return it->expr->src;
+    return "?column?";
+}
+
+/* Expands `*` / `t.*` into column references in the scope's order. */
+static Status expand_star(Binder *b, const Expr *star, Scope *sc, ExprCtx *cx, OutColVec *outs, Error *err) {
+    Arena *a = b->a;
+    int found = 0;
+    for (int i = sc->lo; i < sc->hi; i++) {
+        BCol *c = &sc->cols[i];
+        if (star->qual_table) {
+            if (!c->table || strcmp(c->table, star->qual_table) != 0) continue;
+        } else if (c->hidden) {
+            continue;
+        }
+        Expr ce = {0};
+        ce.kind = EXPR_COLUMN;
+        ce.text = (char *)c->name;
+        ce.qual_table = (char *)c->table;
+        ce.src = (char *)c->name;
+        BExpr *x;
+        if (cx->agg) {
+            if (bind_expr(cx, &ce, &x, err)) return STATUS_ERROR;
+        } else {
+            x = bexpr_column(a, i, c->type, c->table ? arena_sprintf(a, "%s.%s", c->table, c->name) : c->name);
+        }
+        OutCol o = {c->name, c->table, x};
+        vec_push(outs, o);
+        found++;
+    }
+    if (star->qual_table && !found) return err_set(err, ERR_BAD_TABLE, "Unknown table '%s'", star->qual_table);
+    if (!found && sc->hi > sc->lo) return err_set(err, ERR_BAD_FIELD, "'*' matches no column");
+    return STATUS_OK;
+}
+
+static bool default_nulls_first(const OrderItem *o) {
+    if (o->nulls == 1) return true;
+    if (o->nulls == 2) return false;
+    return !o->desc;
+}
+
+static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *order, int norder, int64_t limit,
+                          int64_t offset, PlanOut *out, Error *err) {
+    Arena *a = b->a;
+    BColVec cols = {0};
+    FromNode *from = NULL;
+    Status st = STATUS_OK;
+    if (core->from && build_from(b, core->from, &cols, &from, err)) {
+        vec_free(&cols);
+        return STATUS_ERROR;
+    }
+    int ncols = (int)cols.len;
+    BCol *colarr = arena_alloc(a, sizeof(BCol) * (size_t)(ncols ? ncols : 1));
+    if (ncols) memcpy(colarr, cols.items, sizeof(BCol) * (size_t)ncols);
+    vec_free(&cols);
+    Scope sc = {colarr, 0, ncols, b->outer};
+    BExprVec top = {0};
+    OutColVec outs = {0};
+    BExprVec keys = {0};
+    AggCtx ag = {0};
+    AliasRef *aliases = NULL;
+    /* WHERE */
+    if (core->where) {
+        if (ast_has_agg(core->where)) {
+            st = err_set(err, ERR_INVALID_GROUP_FUNC_USE, "Invalid use of group function in the WHERE clause");
+            goto done;
+        }
+        ExprCtx wx = {b, &sc, NULL, "where clause", false, NULL, 0, false};
+        BExpr *w;
+        if ((st = bind_expr(&wx, core->where, &w, err))) goto done;
+        if ((st = bind_bool(a, &w, err))) goto done;
+        BExprVec cs = {0};
+        split_conjuncts(w, &cs);
+        for (size_t i = 0; i < cs.len; i++) {
+            int lo, hi;
+            if (!from || !refs_range(cs.items[i], &lo, &hi)) vec_push(&top, cs.items[i]);
+            else push_filter(from, cs.items[i]);
+        }
+        vec_free(&cs);
+    }
+    bool is_agg = core->ngroup > 0 || (core->having && ast_has_agg(core->having));
+    for (int i = 0; i < core->nitems && !is_agg; i++) is_agg = ast_has_agg(core->items[i].expr);
+    for (int i = 0; i < norder && !is_agg; i++) is_agg = ast_has_agg(order[i].expr);
+    /* GROUP BY */
+    for (int i = 0; i < core->ngroup; i++) {
+        const Expr *g = core->group_by[i];
+        if (g->kind == EXPR_INT) {
+            if (g->ival < 1 || g->ival > core->nitems || core->items[g->ival - 1].expr->kind == EXPR_STAR) {
+                st = err_set(err, ERR_BAD_FIELD, "Unknown column '%lld' in 'group statement'", (long long)g->ival);
+                goto done;
+            }
+            g = core->items[g->ival - 1].expr;
+        } else if (g->kind == EXPR_COLUMN && !g->qual_table) {
+            int idx;
+            Error tmp = ERROR_INIT;
+            if (scope_lookup(b, &sc, NULL, NULL, g->text, "group statement", &idx, &tmp)) {
+                for (int k = 0; k < core->nitems; k++)
+                    if (core->items[k].alias && !strcasecmp(core->items[k].alias, g->text)) g = core->items[k].expr;
+            }
+        }
+        if (ast_has_agg(g)) {
+            st = err_set(err, ERR_INVALID_GROUP_FUNC_USE, "Can't group on '%s': it is an aggregate",
+                         g->src ? g->src : "expression");
+            goto done;
+        }
+        ExprCtx gx = {b, &sc, NULL, "group statement", false, NULL, 0, false};
+        BExpr *k;
+        if ((st = bind_expr(&gx, g, &k, err))) goto done;
+        vec_push(&keys, k);
+    }
+    if (keys.len > 64) {
+        st = err_set(err, ERR_NOT_SUPPORTED, "GROUP BY with more than 64 expressions is not supported");
+        goto done;
+    }
+    ag.keys = keys.items;
+    ag.nkeys = (int)keys.len;
+    ExprCtx sx = {b, &sc, is_agg ? &ag : NULL, "field list", false, NULL, 0, false};
+    /* select list */
+    for (int i = 0; i < core->nitems; i++) {
+        const SelectItem *it = &core->items[i];
+        if (it->expr->kind == EXPR_STAR) {
+            if ((st = expand_star(b, it->expr, &sc, &sx, &outs, err))) goto done;
+            continue;
+        }
+        BExpr *x;
+        if ((st = bind_expr(&sx, it->expr, &x, err))) goto done;
+        const char *tbl = NULL;
+        if (it->expr->kind == EXPR_COLUMN && x->kind == BE_COLUMN && !is_agg && x->col < ncols)
+            tbl = colarr[x->col].table;
+        OutCol o = {item_name(a, it), tbl, x};
+        vec_push(&outs, o);
+    }
+    int nvisible = (int)outs.len;
+    aliases = arena_alloc(a, sizeof(AliasRef) * (size_t)(nvisible ? nvisible : 1));
+    for (int i = 0; i < nvisible; i++) {
+        aliases[i].name = outs.items[i].name;
+        aliases[i].expr = outs.items[i].expr;
+    }
+    /* only explicit aliases may be referenced by name */
+    int ai = 0;
+    for (int i = 0, k = 0; i < core->nitems; i++) {
+        if (core->items[i].expr->kind == EXPR_STAR) {
+            k = -1;
+            break;
+        }
+        if (core->items[i].alias) aliases[ai++] = (AliasRef){core->items[i].alias, outs.items[k].expr};
+        k++;
+    }
+    /* HAVING */
+    BExpr *having = NULL;
+    if (core->having) {
+        ExprCtx hx = {b, &sc, is_agg ? &ag : NULL, "having clause", false, aliases, ai, false};
+        if ((st = bind_expr(&hx, core->having, &having, err))) goto done;
+        if ((st = bind_bool(a, &having, err))) goto done;
+    }
+    /* ORDER BY: positions, aliases, or expressions (added as hidden output columns) */
+    SortKey *sk = arena_alloc(a, sizeof(SortKey) * (size_t)(norder ? norder : 1));
+    for (int i = 0; i < norder; i++) {
+        const Expr *oe = order[i].expr;
+        int idx = -1;
+        if (oe->kind == EXPR_INT) {
+            if (oe->ival < 1 || oe->ival > nvisible) {
+                st = err_set(err, ERR_BAD_FIELD, "Unknown column '%lld' in 'order clause'", (long long)oe->ival);
+                goto done;
+            }
+            idx = (int)oe->ival - 1;
+        } else {
+            ExprCtx ox = {b, &sc, is_agg ? &ag : NULL, "order clause", false, aliases, ai, true};
+            BExpr *x;
+            if ((st = bind_expr(&ox, oe, &x, err))) goto done;
+            for (int k = 0; k < (int)outs.len && idx < 0; k++)
+                if (bexpr_equal(outs.items[k].expr, x)) idx = k;
+            if (idx < 0) {
+                if (core->distinct) {
+                    st = err_set(err, ERR_COMMON,
+                                 "ORDER BY expression '%s' must appear in the select list of a SELECT DISTINCT",
+                                 oe->src ? oe->src : "?");
+                    goto done;
+                }
+                OutCol o = {"", NULL, x};
+                vec_push(&outs, o);
+                idx = (int)outs.len - 1;
+            }
+        }
+        sk[i].col = idx;
+        sk[i].desc = order[i].desc;
+        sk[i].nulls_first = default_nulls_first(&order[i]);
+    }
+    /* which FROM columns are needed */
+    uint8_t *needed = arena_calloc(a, (size_t)(ncols ? ncols : 1));
+    int *map = arena_alloc(a, sizeof(int) * (size_t)(ncols ? ncols : 1));
+    mark_node(from, needed);
+    if (is_agg) {
+        for (size_t i = 0; i < keys.len; i++) mark_refs(keys.items[i], needed);
+        for (int i = 0; i < ag.ncalls; i++)
+            if (ag.calls[i].arg) mark_refs(ag.calls[i].arg, needed);
+    } else {
+        for (size_t i = 0; i < outs.len; i++) mark_refs(outs.items[i].expr, needed);
+        if (having) mark_refs(having, needed);
+    }
+    Operator *op;
+    if (from) {
+        if ((st = build_ops(b, from, needed, map, &op, err))) goto done;
+    } else {
+        op = op_values(a, false);
+    }
+    if (top.len) op = op_filter(a, op, and_all(a, top.items, top.len)); /* constant conditions */
+    if (is_agg) {
+        BExpr **kx = arena_alloc(a, sizeof(BExpr *) * (keys.len ? keys.len : 1));
+        for (size_t i = 0; i < keys.len; i++) kx[i] = remap(a, keys.items[i], map);
+        for (int i = 0; i < ag.ncalls; i++)
+            if (ag.calls[i].arg) ag.calls[i].arg = remap(a, ag.calls[i].arg, map);
+        op = op_agg(a, op, kx, (int)keys.len, ag.calls, ag.ncalls);
+        if (having) op = op_filter(a, op, having);
+    } else if (having) {
+        op = op_filter(a, op, remap(a, having, map));
+    }
+    int nout = (int)outs.len;
+    BExpr **px = arena_alloc(a, sizeof(BExpr *) * (size_t)(nout ? nout : 1));
+    for (int i = 0; i < nout; i++) px[i] = is_agg ? outs.items[i].expr : remap(a, outs.items[i].expr, map);
+    op = op_project(a, op, px, nout);
+    if (core->distinct) {
+        BExpr **dk = arena_alloc(a, sizeof(BExpr *) * (size_t)(nout ? nout : 1));
+        for (int i = 0; i < nout; i++) dk[i] = bexpr_column(a, i, op->types[i], outs.items[i].name);
+        op = op_agg(a, op, dk, nout, NULL, 0);
+    }
+    if (norder) {
+        op = limit >= 0 ? op_topn(a, op, sk, norder, limit, offset) : op_sort(a, op, sk, norder);
+    } else if (limit >= 0 || offset > 0) {
+        op = op_limit(a, op, limit, offset);
+    }
+    if (nout > nvisible) {
+        BExpr **vx = arena_alloc(a, sizeof(BExpr *) * (size_t)(nvisible ? nvisible : 1));
+        for (int i = 0; i < nvisible; i++) vx[i] = bexpr_column(a, i, op->types[i], outs.items[i].name);
+        op = op_project(a, op, vx, nvisible);
+    }
+    out->op = op;
+    out->ncols = nvisible;
+    out->names = arena_alloc(a, sizeof(char *) * (size_t)(nvisible ? nvisible : 1));
+    out->tables = arena_alloc(a, sizeof(char *) * (size_t)(nvisible ? nvisible : 1));
+    out->types = op->types;
+    for (int i = 0; i < nvisible; i++) {
+        out->names[i] = outs.items[i].name;
+        out->tables[i] = outs.items[i].table;
+    }
+done:
+    vec_free(&top);
+    vec_free(&outs);
+    vec_free(&keys);
+    return st;
+}
+
+/* ---------------------------------------------------------------- set operations and queries */
+
+static Status cast_outputs(Binder *b, PlanOut *p, const DataType *types, Error *err) {
+    bool same = true;
+    for (int i = 0; i < p->ncols; i++) same &= type_equal(&p->types[i], &types[i]);
+    if (same) return STATUS_OK;
+    BExpr **ex = arena_alloc(b->a, sizeof(BExpr *) * (size_t)p->ncols);
+    for (int i = 0; i < p->ncols; i++) {
+        ex[i] = bexpr_column(b->a, i, p->types[i], p->names[i]);
+        if (bexpr_cast(b->a, &ex[i], types[i], false, err)) return STATUS_ERROR;
+    }
+    p->op = op_project(b->a, p->op, ex, p->ncols);
+    p->types = p->op->types;
+    return STATUS_OK;
+}
+
+static Status plan_body(Binder *b, const QueryBody *body, PlanOut *out, Error *err) {
+    switch (body->kind) {
+    case QB_SELECT: return plan_select(b, body->select, NULL, 0, -1, 0, out, err);
+    case QB_QUERY: return plan_query(b, body->query, out, err);
+    default: break;
+    }
+    if (body->setop != SETOP_UNION)
+        return err_set(err, ERR_NOT_SUPPORTED, "%s is not supported; use UNION or rewrite with joins",
+                       body->setop == SETOP_INTERSECT ? "INTERSECT" : "EXCEPT");
+    PlanOut l, r;
+    if (plan_body(b, body->left, &l, err) || plan_body(b, body->right, &r, err)) return STATUS_ERROR;
+    if (l.ncols != r.ncols)
+        return err_set(err, ERR_WRONG_NUMBER_OF_COLUMNS_IN_SELECT,
+                       "The used SELECT statements have a different number of columns (%d and %d)", l.ncols, r.ncols);
+    DataType *types = arena_alloc(b->a, sizeof(DataType) * (size_t)(l.ncols ? l.ncols : 1));
+    for (int i = 0; i < l.ncols; i++) {
+        types[i] = type_common(&l.types[i], &r.types[i]);
+        if (types[i].id == TYPE_NULL) types[i] = type_make(TYPE_TINYINT);
+    }
+    if (cast_outputs(b, &l, types, err) || cast_outputs(b, &r, types, err)) return STATUS_ERROR;
+    Operator *kids[2] = {l.op, r.op};
+    Operator *op = op_union_all(b->a, kids, 2);
+    if (!body->all) {
+        BExpr **dk = arena_alloc(b->a, sizeof(BExpr *) * (size_t)(l.ncols ? l.ncols : 1));
+        for (int i = 0; i < l.ncols; i++) dk[i] = bexpr_column(b->a, i, types[i], l.names[i]);
+        op = op_agg(b->a, op, dk, l.ncols, NULL, 0);
+    }
+    *out = l;
+    out->op = op;
+    out->types = op->types;
+    return STATUS_OK;
+}
+
+/* ORDER BY / LIMIT over a set operation: names and positions refer to its output columns. */
+static Status order_over_output(Binder *b, const Query *q, PlanOut *p, Error *err) {
+    Arena *a = b->a;
+    if (q->norder) {
+        BCol *cols = arena_alloc(a, sizeof(BCol) * (size_t)(p->ncols ? p->ncols : 1));
+        for (int i = 0; i < p->ncols; i++) cols[i] = (BCol){p->names[i], NULL, NULL, p->types[i], false};
+        Scope sc = {cols, 0, p->ncols, NULL};
+        BExprVec ex = {0};
+        for (int i = 0; i < p->ncols; i++) vec_push(&ex, bexpr_column(a, i, p->types[i], p->names[i]));
+        SortKey *sk = arena_alloc(a, sizeof(SortKey) * (size_t)q->norder);
+        for (int i = 0; i < q->norder; i++) {
+            const Expr *oe = q->order_by[i].expr;
+            int idx = -1;
+            if (oe->kind == EXPR_INT) {
+                if (oe->ival < 1 || oe->ival > p->ncols) {
+                    vec_free(&ex);
+                    return err_set(err, ERR_BAD_FIELD, "Unknown column '%lld' in 'order clause'", (long long)oe->ival);
+                }
+                idx = (int)oe->ival - 1;
+            } else {
+                ExprCtx ox = {b, &sc, NULL, "order clause", false, NULL, 0, false};
+                BExpr *x;
+                if (bind_expr(&ox, oe, &x, err)) {
+                    vec_free(&ex);
+                    return STATUS_ERROR;
+                }
+                for (size_t k = 0; k < ex.len && idx < 0; k++)
+                    if (bexpr_equal(ex.items[k], x)) idx = (int)k;
+                if (idx < 0) {
+                    vec_push(&ex, x);
+                    idx = (int)ex.len - 1;
+                }
+            }
+            sk[i] = (SortKey){idx, q->order_by[i].desc, default_nulls_first(&q->order_by[i])};
+        }
+        Operator *op = p->op;
+        bool hidden = (int)ex.len > p->ncols;
+        if (hidden) op = op_project(a, op, arena_memdup(a, ex.items, sizeof(BExpr *) * ex.len), (int)ex.len);
+        vec_free(&ex);
+        op = q->limit >= 0 ? op_topn(a, op, sk, q->norder, q->limit, q->offset) : op_sort(a, op, sk, q->norder);
+        if (hidden) {
+            BExpr **vx = arena_alloc(a, sizeof(BExpr *) * (size_t)(p->ncols ? p->ncols : 1));
+            for (int i = 0; i < p->ncols; i++) vx[i] = bexpr_column(a, i, op->types[i], p->names[i]);
+            op = op_project(a, op, vx, p->ncols);
+        }
+        p->op = op;
+    } else if (q->limit >= 0 || q->offset > 0) {
+        p->op = op_limit(a, p->op, q->limit, q->offset);
+    }
+    p->types = p->op->types;
+    return STATUS_OK;
+}
+
+Status plan_query(Binder *b, const Query *q, PlanOut *out, Error *err) {
+    CteDef *saved = b->ctes;
+    for (int i = 0; i < q->nctes; i++) {
+        CteDef *d = arena_calloc(b->a, sizeof *d);
+        d->name = q->ctes[i].name;
+        d->cte = &q->ctes[i];
+        d->next = b->ctes;
+        d->db = b->default_db;
+        b->ctes = d;
+    }
+    Status st;
+    if (q->body->kind == QB_SELECT) {
+        st = plan_select(b, q->body->select, q->order_by, q->norder, q->limit, q->offset, out, err);
+    } else {
+        st = plan_body(b, q->body, out, err);
+        if (!st) st = order_over_output(b, q, out, err);
+    }
+    b->ctes = saved;
+    return st;
+}
+
+/* ---------------------------------------------------------------- running plans at bind time */
+
+Status plan_collect(Binder *b, Operator *op, int64_t max_rows, Batch **out, Error *err) {
+    Arena *a = b->a;
+    Batch *res = batch_new(a, op->ncols, op->types, 16);
+    Status st = op->open(op, b->ecx, err);
+    while (!st) {
+        Batch *in;
+        if ((st = op->next(op, b->ecx, &in, err)) || !in) break;
+        uint32_t take = in->nrows;
+        if (max_rows >= 0 && res->nrows + take > (uint64_t)max_rows) take = (uint32_t)(max_rows - res->nrows);
+        for (int c = 0; c < op->ncols; c++) colvec_append_range(res->cols[c], in->cols[c], 0, take);
+        res->nrows += take;
+        if (max_rows >= 0 && res->nrows >= (uint64_t)max_rows) break;
+    }
+    op->close(op, b->ecx);
+    *out = res;
+    return st;
+}
+
+void binder_init(Binder *b, Session *s, Arena *a, ExecCtx *ecx) {
+    memset(b, 0, sizeof *b);
+    b->s = s;
+    b->a = a;
+    b->ecx = ecx;
+}
+
+void binder_release(Binder *b) {
+    for (size_t i = 0; i < b->sources.len; i++)
+        if (b->sources.items[i]->release) b->sources.items[i]->release(b->sources.items[i]);
+    vec_free(&b->sources);
+}
