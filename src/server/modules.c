@@ -14,6 +14,7 @@
 #include "catalog/auth.h"
 #include "catalog/meta_store.h"
 #include "catalog/users.h"
+#include "exec/exec.h"
 #include "http/api_basic.h"
 #include "http/http_server.h"
 #include "net/mysql_auth.h"
@@ -90,6 +91,7 @@ static void backup_stop(void) {
 static Status sql_start(const char *data_dir, Error *err) {
     server_auth_fn = auth_check_native_password;
     session_register_statements();
+    exec_register_statements(); /* SELECT, EXPLAIN and the view validator */
     return STATUS_OK;
 }
 
