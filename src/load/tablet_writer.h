@@ -1,0 +1,67 @@
+/* The load module's window onto storage: one writer per (tablet, load) that turns Batches into the segment
+ * files of a new rowset, and the description of what it wrote in a neutral form the load transaction hands to
+ * the catalog. Kept apart from catalog.h on purpose: both storage and catalog declare a RowsetMeta.
+ * Files land in <storage_root>/data/<tablet_id % 1024>/<tablet_id>/, where the catalog's start-up sweep looks. */
+#ifndef CAIRN_LOAD_TABLET_WRITER_H
+#define CAIRN_LOAD_TABLET_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "types/datatype.h"
+#include "types/schema.h"
+#include "types/vector.h"
+#include "util/error.h"
+
+/* One column of the tablet's schema (the catalog index's column). */
+typedef struct LoadColumnSpec {
+    const char *name; /* borrowed */
+    int32_t uid;
+    DataType type;
+    bool nullable;
+    bool is_key;
+    AggType agg;
+} LoadColumnSpec;
+
+typedef struct LoadSchemaSpec {
+    KeysType keys;
+    int nkeys;
+    int ncols;
+    const LoadColumnSpec *cols; /* borrowed */
+} LoadSchemaSpec;
+
+/* One segment file written (name relative to the tablet directory). */
+typedef struct LoadSegmentOut {
+    char name[64];
+    int64_t size;
+    uint64_t checksum;
+    int64_t nrows;
+} LoadSegmentOut;
+
+typedef struct LoadRowsetOut {
+    int64_t rowset_id;
+    int nsegments;
+    LoadSegmentOut *segments; /* malloc'd; free with load_rowset_out_free */
+    int64_t nrows;
+    int64_t data_size;
+} LoadRowsetOut;
+
+typedef struct TabletWriter TabletWriter;
+
+/* The directory segment files go to: storage_root_path, or <data_dir>/storage, then data/<id % 1024>/<id>. */
+void load_tablet_dir(int64_t tablet_id, char *out, size_t n);
+/* Starts rowset rowset_id in a tablet. max_segment_bytes bounds the rows buffered before a segment is cut. */
+Status tablet_writer_open(int64_t tablet_id, int64_t rowset_id, const LoadSchemaSpec *schema,
+                          uint64_t max_segment_bytes, TabletWriter **out, Error *err) MUST_CHECK;
+/* Adds rows (columns in schema order). ops: ROW_OP_UPSERT / ROW_OP_DELETE per row, NULL = all upserts. */
+Status tablet_writer_add(TabletWriter *w, const Batch *b, const uint8_t *ops, Error *err) MUST_CHECK;
+/* Writes what is buffered, fsyncs, and describes the rowset (out->segments malloc'd). */
+Status tablet_writer_finish(TabletWriter *w, LoadRowsetOut *out, Error *err) MUST_CHECK;
+/* Frees the writer; files of an unfinished rowset are removed. NULL ok. */
+void tablet_writer_free(TabletWriter *w);
+uint64_t tablet_writer_rows(const TabletWriter *w);
+void load_rowset_out_free(LoadRowsetOut *o);
+/* The hidden row-op values (storage's ROW_OP_UPSERT / ROW_OP_DELETE). */
+uint8_t load_row_op_delete(void);
+
+#endif
