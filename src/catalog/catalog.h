@@ -8,7 +8,8 @@
  *    the caller holds the lock. Readers resolve names, copy what they need, pin rowsets (catalog_read_view),
  *    then unlock before scanning. Never hold the catalog lock across file I/O or waiting on a client.
  *  - A published CatRowset is immutable except `refcount` (atomic) and `state` (write lock); a pinned rowset
- *    (refcount > 0) stays allocated after the lock is released and after it becomes stale or is dropped.
+ *    stays allocated after the lock is released and after it becomes stale or is dropped; the last unref
+ *    queues its files for deletion (done outside the lock) unless a job pins it durably.
  *  - Lock order: catalog lock, then the meta mutex (meta_begin). Never the other way round.
  * Name rules (StarRocks'): database, column, partition and index names are case-insensitive; table and view
  * names are case-sensitive. */
@@ -109,7 +110,7 @@ typedef struct CatRowset {
     int64_t txn_id;
     int64_t create_time_ms;
     int64_t restore_job_id; /* ROWSET_RESTORING: the job building it */
-    _Atomic int refcount;   /* in-memory pins (read views); the catalog's own reference is not counted */
+    _Atomic int refcount;   /* 1 for the catalog's own reference while in a tablet, +1 per read-view pin */
     CatRowsetState state;
 } CatRowset;
 
@@ -309,11 +310,12 @@ typedef struct CatReadView {
  * the view stays valid after unlocking. Checks catalog_check_table_usable. */
 Status catalog_read_view(const CatTable *t, int64_t index_id, const int64_t *part_ids, int nparts,
                          CatReadView **out, Error *err) MUST_CHECK;
-/* Unpins every rowset (deleting files of stale ones nobody pins any more) and frees the view. NULL ok. */
+/* Unpins every rowset (deleting files of stale ones nobody pins any more) and frees the view. NULL ok.
+ * Call it without holding the catalog lock. */
 void catalog_read_view_free(CatReadView *v);
 
 void catalog_rowset_ref(CatRowset *rs);
-void catalog_rowset_unref(CatRowset *rs); /* the last unref of a stale rowset deletes its files */
+void catalog_rowset_unref(CatRowset *rs); /* the last unref queues the files of the dropped rowset for deletion */
 
 /* ---------------------------------------------------------------- load transactions */
 
@@ -391,7 +393,8 @@ bool catalog_rowset_pinned(int64_t rowset_id); /* by a job (persistent pin) */
 
 /* What the catalog needs from storage/ (set by the storage module at start; NULL members are skipped). */
 typedef struct CatStorageOps {
-    /* Deletes the files of one rowset of a tablet (missing files are not an error). */
+    /* Deletes every file of rowset rs->id in the tablet's directory, found by the rowset id (rs->segments
+     * may be empty for an orphan found by the sweep); missing files are not an error. */
     Status (*remove_rowset)(int64_t tablet_id, const CatRowset *rs, Error *err);
     /* Lists the rowset ids that have files in a tablet's directory (for the orphan sweep). */
     Status (*list_tablet_rowsets)(int64_t tablet_id, int64_t **ids, int *n, Error *err);
@@ -399,15 +402,24 @@ typedef struct CatStorageOps {
     Status (*remove_tablet)(int64_t tablet_id, Error *err);
     /* Lists every tablet id that has a directory (for dropped-tablet sweeps). */
     Status (*list_tablets)(int64_t **ids, int *n, Error *err);
-    /* Merges rowsets of a tablet into one new rowset (compaction); out describes it. */
-    Status (*merge_rowsets)(const CatTable *t, int64_t tablet_id, CatRowset *const *in, int nin,
-                            int64_t new_rowset_id, RowsetMeta *out, Arena *arena, Error *err);
+    /* Merges version-consecutive rowsets of a tablet into one new rowset named new_rowset_id, applying the
+     * key model (cols/keys: a copy of the tablet's index schema); out describes it (strings in arena).
+     * Runs without the catalog lock; the inputs stay pinned meanwhile. */
+    Status (*merge_rowsets)(const CatColumn *cols, int ncols, KeysType keys, int nkeys, int64_t tablet_id,
+                            CatRowset *const *in, int nin, int64_t new_rowset_id, RowsetMeta *out, Arena *arena,
+                            Error *err);
 } CatStorageOps;
 
 void catalog_set_storage_ops(const CatStorageOps *ops);
 /* Deletes files of stale rowsets nobody pins, removes their metadata, and sweeps orphan files (rowsets of
  * unfinished loads, dropped tablets). Called at start and periodically. */
 Status catalog_gc(Error *err) MUST_CHECK;
+/* At start, after catalog_open and catalog_set_storage_ops, before loads are accepted: deletes files of
+ * rowsets no metadata names (loads that never committed), of dropped tablets and of unpinned stale rowsets. */
+Status catalog_recover(Error *err) MUST_CHECK;
+/* Compacts one tablet now if it has at least `min_rowsets` consecutive data rowsets: merges them through
+ * storage and swaps metadata (inputs become stale). *did tells whether it merged. */
+Status catalog_compact_tablet(int64_t tablet_id, int min_rowsets, bool *did, Error *err) MUST_CHECK;
 /* Background compaction scheduler (config compaction_enabled / compaction_min_rowsets). */
 void catalog_compaction_start(void);
 void catalog_compaction_stop(void);
