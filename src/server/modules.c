@@ -17,6 +17,7 @@
 #include "exec/exec.h"
 #include "http/api_basic.h"
 #include "http/http_server.h"
+#include "load/load.h"
 #include "net/mysql_auth.h"
 #include "net/mysql_server.h"
 #include "server/config.h"
@@ -92,12 +93,14 @@ static Status sql_start(const char *data_dir, Error *err) {
     server_auth_fn = auth_check_native_password;
     session_register_statements();
     exec_register_statements(); /* SELECT, EXPLAIN and the view validator */
+    load_register_statements(); /* INSERT, DELETE, UPDATE */
     return STATUS_OK;
 }
 
 /* ---- http */
 static Status http_start(const char *data_dir, Error *err) {
     http_api_basic_register();
+    load_register_http(); /* Stream Load, load error logs */
     return http_server_start(config_get("bind"), (int)config_get_int("http_port"), err);
 }
 
