@@ -84,15 +84,26 @@ done:
     return st;
 }
 
+typedef struct FdSink {
+    int fd;
+    int64_t written, kicked;
+} FdSink;
+
 static Status fd_sink(void *ctx, const void *buf, size_t n, Error *err) {
-    int fd = *(int *)ctx;
+    FdSink *s = ctx;
     const char *p = buf;
     while (n > 0) {
-        ssize_t k = write(fd, p, n);
+        ssize_t k = write(s->fd, p, n);
         if (k < 0 && errno == EINTR) continue;
         if (k < 0) return err_set(err, ERR_IO, "cannot write the downloaded file: %s", strerror(errno));
         p += k;
         n -= (size_t)k;
+        s->written += k;
+    }
+    /* Start writeback early so the final fsync does not find the whole file dirty. */
+    if (s->written - s->kicked >= (8 << 20)) {
+        sync_file_range(s->fd, s->kicked, s->written - s->kicked, SYNC_FILE_RANGE_WRITE);
+        s->kicked = s->written;
     }
     return STATUS_OK;
 }
@@ -110,7 +121,8 @@ Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path,
     char *buf = NULL;
     Status st = STATUS_ERROR;
     if (fs_open_read(fs, remote_path, &r, err)) goto done;
-    c = io_chain_new((IoSink){fd_sink, &fd});
+    FdSink sink = {fd, 0, 0};
+    c = io_chain_new((IoSink){fd_sink, &sink});
     if (o && o->rate) io_chain_add(c, io_filter_rate_new(o->rate));
     Hashes plain, stored;
     if (transforms(o)) add_hashes(c, &stored);

@@ -18,6 +18,8 @@ typedef struct Posix {
     char *root; /* absolute directory, no trailing '/' (except "/") */
 } Posix;
 
+#define WRITEBACK_CHUNK (8 << 20)
+
 static _Atomic uint64_t tmp_seq;
 
 static char *full_path(const Fs *fs, const char *path) {
@@ -132,6 +134,7 @@ static Status posix_open_read(Fs *fs, const char *path, int64_t offset, int64_t 
 typedef struct PosixWriter {
     FsWriter base;
     int fd;
+    int64_t written, kicked; /* bytes written; bytes already handed to writeback */
     char *path; /* final */
     char *tmp;
 } PosixWriter;
@@ -147,6 +150,13 @@ static Status posix_write(FsWriter *w, const void *buf, size_t n, Error *err) {
         }
         p += k;
         n -= (size_t)k;
+        pw->written += k;
+    }
+    /* Start writeback as the file grows, so the disk works while we write and the fsync at commit has little
+     * left to do (otherwise all dirty pages of the file wait for that one fsync). */
+    if (pw->written - pw->kicked >= WRITEBACK_CHUNK) {
+        sync_file_range(pw->fd, pw->kicked, pw->written - pw->kicked, SYNC_FILE_RANGE_WRITE);
+        pw->kicked = pw->written;
     }
     return STATUS_OK;
 }
