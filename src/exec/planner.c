@@ -321,7 +321,7 @@ static bool simple_pred(const BExpr *c, int *col, int *op, Datum *v) {
 }
 
 static bool range_may_match(const ExecPartition *p, const DataType *t, int op, const Datum *v) {
-    int cl = p->lower_min ? -1 : type_compare_datum(t, v, &p->lower); /* v vs lower */
+    int cl = p->lower_min ? 1 : type_compare_datum(t, v, &p->lower); /* v vs lower (-inf is below all) */
     int cu = p->upper_max ? -1 : type_compare_datum(t, v, &p->upper); /* v vs upper */
     switch (op) {
     case OP_EQ: return cl >= 0 && cu < 0;
