@@ -411,6 +411,9 @@ typedef struct CatStorageOps {
 } CatStorageOps;
 
 void catalog_set_storage_ops(const CatStorageOps *ops);
+/* Installs the default hooks over the local data directory (storage/tablet_files.h); merge_rowsets stays
+ * unset until a compaction merge is provided. */
+void catalog_use_local_storage(void);
 /* Deletes files of stale rowsets nobody pins, removes their metadata, and sweeps orphan files (rowsets of
  * unfinished loads, dropped tablets). Called at start and periodically. */
 Status catalog_gc(Error *err) MUST_CHECK;

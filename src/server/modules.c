@@ -12,6 +12,8 @@
 #include "backup/job.h"
 #include "backup/repo.h"
 #include "catalog/auth.h"
+#include "catalog/catalog.h"
+#include "catalog/ddl.h"
 #include "catalog/meta_store.h"
 #include "catalog/users.h"
 #include "exec/exec.h"
@@ -60,6 +62,26 @@ static Status log_start(const char *data_dir, Error *err) {
 static void log_stop(void) {
     log_info("cairnd stopped");
     log_close();
+}
+
+/* ---- meta: the metadata database (<data_dir>/meta/cairn.db) that every durable module keeps its tables in */
+static Status meta_start(const char *data_dir, Error *err) {
+    return meta_open(data_dir, err);
+}
+
+/* ---- catalog: databases, tables, partitions (DDL and SHOW handlers); sweeps what a crash left, compacts */
+static Status catalog_start(const char *data_dir, Error *err) {
+    catalog_register_statements();
+    if (catalog_open(err)) return STATUS_ERROR;
+    catalog_use_local_storage();
+    if (catalog_recover(err)) return STATUS_ERROR;
+    catalog_compaction_start();
+    return STATUS_OK;
+}
+
+static void catalog_stop(void) {
+    catalog_compaction_stop();
+    catalog_close();
 }
 
 /* ---- users: accounts, roles and grants, stored in the metadata database (start after it opens) */
@@ -117,6 +139,8 @@ static void mysql_stop(void) {
 static const Module modules[] = {
     {"lock", lock_start, lockfile_release},
     {"log", log_start, log_stop},
+    {"meta", meta_start, meta_close},
+    {"catalog", catalog_start, catalog_stop},
     {"users", users_start, users_shutdown},
     {"backup", backup_start, backup_stop},
     {"sql", sql_start, NULL},
