@@ -336,7 +336,7 @@ static Status arith_dec(EvalCtx *cx, const BExpr *e, ColumnVector **args, uint32
         }
         default: return err_set(err, ERR_INTERNAL, "bad decimal operator %d", e->op);
         }
-        if (!ovf && !decimal_fits(r[i], p)) ovf = true;
+        if (!ovf && !(nl && nl[i]) && !decimal_fits(r[i], p)) ovf = true;
     }
     if (ovf) return overflow_error(e, err);
     return STATUS_OK;
@@ -403,14 +403,18 @@ static int imax(int a, int b) {
 }
 
 Status bind_arith(Arena *a, int op, BExpr *l, BExpr *r, BExpr **out, Error *err) {
-    /* strings and temporals take part as numbers: strings as DOUBLE, dates as YYYYMMDD integers (MySQL) */
+    /* dates take part in arithmetic only through INTERVAL (bind_date_add) or date functions */
+    if (type_is_temporal(l->type.id) || type_is_temporal(r->type.id))
+        return err_set(err, ERR_TYPE_MISMATCH,
+                       "Illegal types for operator '%s': %s and %s; use date_add()/date_sub() with INTERVAL or "
+                       "datediff() for date arithmetic",
+                       op_symbol(op), type_name(l->type.id), type_name(r->type.id));
+    /* strings take part as numbers (DOUBLE), as in MySQL */
     BExpr **sides[2] = {&l, &r};
     for (int k = 0; k < 2; k++) {
         BExpr **s = sides[k];
         if (type_is_string((*s)->type.id)) {
             if (bexpr_cast(a, s, type_make(TYPE_DOUBLE), false, err)) return STATUS_ERROR;
-        } else if (type_is_temporal((*s)->type.id)) {
-            if (bexpr_cast(a, s, type_make(TYPE_BIGINT), false, err)) return STATUS_ERROR;
         } else if ((*s)->type.id == TYPE_NULL) {
             if (bexpr_cast(a, s, type_make(TYPE_BIGINT), false, err)) return STATUS_ERROR;
         }

@@ -63,7 +63,9 @@ Status agg_bind(Arena *a, AggCall *c, Error *err) {
             }
             return STATUS_OK;
         }
-        if (type_is_temporal(t) && bexpr_cast(a, &c->arg, type_make(TYPE_BIGINT), false, err)) return STATUS_ERROR;
+        if (type_is_temporal(t))
+            return err_set(err, ERR_TYPE_MISMATCH, "%s() does not take a %s argument ('%s')", agg_fn_name(c->fn),
+                           type_name(t), c->text ? c->text : "");
         if (bexpr_cast(a, &c->arg, type_make(TYPE_DOUBLE), false, err)) return STATUS_ERROR;
         c->type = type_make(TYPE_DOUBLE);
         return STATUS_OK;
