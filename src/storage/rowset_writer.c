@@ -33,10 +33,42 @@ struct RowsetWriter {
     bool failed;
 };
 
+/* Appends rows [from, from + n) of src to a chunk column. Strings are copied with one allocation per call
+ * rather than one per value: buffering is on the ingest path of every load. */
+static void chunk_append(ColumnVector *dst, const ColumnVector *src, uint32_t from, uint32_t n) {
+    if (!type_is_string(dst->type.id)) {
+        colvec_append_range(dst, src, from, n);
+        return;
+    }
+    colvec_reserve(dst, dst->len + n);
+    if (src->nulls) colvec_ensure_nulls(dst);
+    const Slice *in = (const Slice *)src->data + from;
+    Slice *out = (Slice *)dst->data + dst->len;
+    size_t total = 0;
+    for (uint32_t i = 0; i < n; i++) total += in[i].len;
+    char *bytes = total ? arena_alloc(dst->arena, total) : NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        out[i].len = in[i].len;
+        out[i].ptr = in[i].len ? bytes : "";
+        if (in[i].len) memcpy(bytes, in[i].ptr, in[i].len);
+        bytes += in[i].len;
+    }
+    if (dst->nulls) {
+        if (src->nulls)
+            memcpy(dst->nulls + dst->len, src->nulls + from, n);
+        else
+            memset(dst->nulls + dst->len, 0, n);
+    }
+    dst->len += n;
+}
+
 static void new_chunk(RowsetWriter *w) {
     arena_reset(w->chunk_arena);
     w->cols = arena_alloc(w->chunk_arena, sizeof(ColumnVector *) * (size_t)w->schema->ncols);
-    for (int c = 0; c < w->schema->ncols; c++) w->cols[c] = colvec_new(w->chunk_arena, w->schema->cols[c].type, 0);
+    /* start big enough for typical loads so the vectors rarely regrow (each regrowth copies) */
+    uint32_t cap = w->opts.max_segment_rows < 65536 ? (uint32_t)w->opts.max_segment_rows : 65536;
+    for (int c = 0; c < w->schema->ncols; c++)
+        w->cols[c] = colvec_new(w->chunk_arena, w->schema->cols[c].type, cap);
     w->ops = tablet_schema_has_ops(w->schema) ? colvec_new(w->chunk_arena, type_make(TYPE_TINYINT), 0) : NULL;
     w->chunk_rows = 0;
     w->chunk_deletes = 0;
@@ -150,7 +182,7 @@ Status rowset_writer_add_batch(RowsetWriter *w, const Batch *b, const uint8_t *o
     while (done < b->nrows) {
         uint64_t room = w->opts.max_segment_rows - w->chunk_rows;
         uint32_t take = b->nrows - done < room ? b->nrows - done : (uint32_t)room;
-        for (int c = 0; c < w->schema->ncols; c++) colvec_append_range(w->cols[c], b->cols[c], done, take);
+        for (int c = 0; c < w->schema->ncols; c++) chunk_append(w->cols[c], b->cols[c], done, take);
         if (w->ops) {
             colvec_reserve(w->ops, w->ops->len + take);
             int8_t *dst = (int8_t *)w->ops->data + w->ops->len;

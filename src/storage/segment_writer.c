@@ -14,9 +14,55 @@ typedef struct WriteCtx {
     DataFileWriter file;
     Compressor *comp;
     Arena *scratch;
+    Arena *gather; /* the current page's rows in write order */
     StrBuf raw, packed;
     const SegmentWriteOptions *opts;
 } WriteCtx;
+
+/* Copies the page's rows, in permutation order, into one compact vector (string bytes included). Rows reached
+ * through a permutation are scattered in memory; gathering them once lets the zone map, the encoder's passes
+ * and the dictionary work on cache-hot data. */
+static const ColumnVector *gather_page(const ColumnVector *v, const uint32_t *sel, uint32_t n, Arena *a) {
+    ColumnVector *g = colvec_new(a, v->type, n);
+    if (v->nulls) {
+        colvec_ensure_nulls(g);
+        for (uint32_t i = 0; i < n; i++) g->nulls[i] = v->nulls[sel[i]];
+    }
+    size_t cs = type_cell_size(v->type.id);
+    if (type_is_string(v->type.id)) {
+        const Slice *in = v->data;
+        Slice *out = g->data;
+        size_t total = 0;
+        for (uint32_t i = 0; i < n; i++) total += in[sel[i]].len;
+        char *bytes = arena_alloc(a, total ? total : 1);
+        for (uint32_t i = 0; i < n; i++) {
+            const Slice *s = &in[sel[i]];
+            out[i].ptr = bytes;
+            out[i].len = s->len;
+            if (s->len) memcpy(bytes, s->ptr, s->len);
+            bytes += s->len;
+        }
+    } else if (cs == 4) {
+        for (uint32_t i = 0; i < n; i++) ((uint32_t *)g->data)[i] = ((const uint32_t *)v->data)[sel[i]];
+    } else if (cs == 8) {
+        for (uint32_t i = 0; i < n; i++) ((uint64_t *)g->data)[i] = ((const uint64_t *)v->data)[sel[i]];
+    } else {
+        for (uint32_t i = 0; i < n; i++) memcpy((char *)g->data + i * cs, (const char *)v->data + sel[i] * cs, cs);
+    }
+    g->len = n;
+    return g;
+}
+
+/* Zone maps borrow their bounds from the page; keep just enough of a string bound (ZONEMAP_STRING_MAX + 1
+ * bytes: a prefix orders like the value, and the extra byte tells the encoder it was longer) in meta. */
+static void keep_zone_strings(ZoneMap *zm, const DataType *t, Arena *meta) {
+    if (!zm->has_minmax || !type_is_string(t->id)) return;
+    Slice *b[2] = {&zm->min.v.str, &zm->max.v.str};
+    for (int i = 0; i < 2; i++) {
+        if (b[i]->len > ZONEMAP_STRING_MAX + 1) b[i]->len = ZONEMAP_STRING_MAX + 1;
+        b[i]->ptr = b[i]->len ? arena_memdup(meta, b[i]->ptr, b[i]->len) : "";
+    }
+}
 
 static Status write_column(WriteCtx *w, const ColumnVector *v, const uint32_t *perm, uint32_t nrows,
                            uint32_t rpp, Arena *meta, SegColumn *sc, Error *err) {
@@ -25,13 +71,20 @@ static Status write_column(WriteCtx *w, const ColumnVector *v, const uint32_t *p
     for (uint32_t p = 0; p < sc->npages; p++) {
         uint32_t first = p * rpp;
         uint32_t n = nrows - first < rpp ? nrows - first : rpp;
-        const uint32_t *sel = perm ? perm + first : NULL;
         SegPage *pg = &sc->pages[p];
-        zonemap_compute(&pg->zone, v, sel, first, n);
+        const ColumnVector *pv = v;
+        uint32_t pfirst = first;
+        if (perm) {
+            arena_reset(w->gather);
+            pv = gather_page(v, perm + first, n, w->gather);
+            pfirst = 0;
+        }
+        zonemap_compute(&pg->zone, pv, NULL, pfirst, n);
+        keep_zone_strings(&pg->zone, &v->type, meta);
         zonemap_merge(&sc->zone, &pg->zone, &v->type);
         sb_reset(&w->raw);
         sb_reset(&w->packed);
-        pg->encoding = (uint8_t)page_encode(v, sel, first, n, w->scratch, &w->raw);
+        pg->encoding = (uint8_t)page_encode(pv, NULL, pfirst, n, w->scratch, &w->raw);
         arena_reset(w->scratch);
         if (w->raw.len > INT32_MAX)
             return err_set(err, ERR_INVALID_ARGUMENT,
@@ -60,6 +113,7 @@ Status segment_write(const char *path, const TabletSchema *schema, ColumnVector 
     if (data_file_create(&w.file, path, err)) return STATUS_ERROR;
     w.comp = compressor_new();
     w.scratch = arena_new(0);
+    w.gather = arena_new(0);
     Arena *meta = arena_new(0);
     sb_init(&w.raw);
     sb_init(&w.packed);
@@ -111,6 +165,7 @@ done:
     sb_free(&w.packed);
     arena_free(meta);
     arena_free(w.scratch);
+    arena_free(w.gather);
     compressor_free(w.comp);
     return s;
 }
