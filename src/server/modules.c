@@ -87,11 +87,7 @@ static void catalog_stop(void) {
 /* ---- users: accounts, roles and grants, stored in the metadata database (start after it opens) */
 static Status users_start(const char *data_dir, Error *err) {
     users_register_statements();
-    if (!meta_is_open()) {
-        log_warn("users: the metadata database is not open: accounts and grants are kept in memory only");
-        return STATUS_OK;
-    }
-    return users_init(err);
+    return users_init(err); /* fails if the meta row has not run: accounts must never be memory-only */
 }
 
 /* ---- backup: repositories and BACKUP/RESTORE jobs (after the catalog: resumed jobs read it) */
