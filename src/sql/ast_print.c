@@ -1,5 +1,6 @@
 /* AST → SQL text (see ast_print.h). Precedence levels mirror parser_expr.c so that printing then
- * re-parsing gives the same tree; a child is parenthesised only when it binds looser than its slot. */
+ * re-parsing gives the same tree; a child is parenthesised only when it binds looser than its slot.
+ */
 #include "sql/ast_print.h"
 
 #include <ctype.h>
@@ -41,7 +42,9 @@ static void print_string(const char *s, size_t n, StrBuf *out) {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         switch (c) {
-        case '\'': sb_append(out, "\\'"); break;
+        case '\'':
+            sb_append(out, "\\'");
+            break;
         case '\\':
             /* \% and \_ were kept as two characters by the lexer; print them back unchanged. */
             if (i + 1 < n && (s[i + 1] == '%' || s[i + 1] == '_'))
@@ -49,13 +52,26 @@ static void print_string(const char *s, size_t n, StrBuf *out) {
             else
                 sb_append(out, "\\\\");
             break;
-        case '\n': sb_append(out, "\\n"); break;
-        case '\r': sb_append(out, "\\r"); break;
-        case '\t': sb_append(out, "\\t"); break;
-        case '\0': sb_append(out, "\\0"); break;
-        case '\032': sb_append(out, "\\Z"); break;
-        case '\b': sb_append(out, "\\b"); break;
-        default: sb_putc(out, c);
+        case '\n':
+            sb_append(out, "\\n");
+            break;
+        case '\r':
+            sb_append(out, "\\r");
+            break;
+        case '\t':
+            sb_append(out, "\\t");
+            break;
+        case '\0':
+            sb_append(out, "\\0");
+            break;
+        case '\032':
+            sb_append(out, "\\Z");
+            break;
+        case '\b':
+            sb_append(out, "\\b");
+            break;
+        default:
+            sb_putc(out, c);
         }
     }
     sb_putc(out, '\'');
@@ -63,85 +79,130 @@ static void print_string(const char *s, size_t n, StrBuf *out) {
 
 void ast_print_type(const DataType *t, StrBuf *out) {
     switch (t->id) {
-    case TYPE_DECIMAL: sb_appendf(out, "DECIMAL(%d, %d)", t->precision, t->scale); break;
-    case TYPE_CHAR: sb_appendf(out, "CHAR(%d)", t->len); break;
-    case TYPE_VARCHAR: sb_appendf(out, "VARCHAR(%d)", t->len); break;
-    default: sb_append(out, type_name(t->id));
+    case TYPE_DECIMAL:
+        sb_appendf(out, "DECIMAL(%d, %d)", t->precision, t->scale);
+        break;
+    case TYPE_CHAR:
+        sb_appendf(out, "CHAR(%d)", t->len);
+        break;
+    case TYPE_VARCHAR:
+        sb_appendf(out, "VARCHAR(%d)", t->len);
+        break;
+    default:
+        sb_append(out, type_name(t->id));
     }
 }
 
 static const char *binop_text(ExprOp op) {
     switch (op) {
-    case OP_ADD: return "+";
-    case OP_SUB: return "-";
-    case OP_MUL: return "*";
-    case OP_DIV: return "/";
-    case OP_INTDIV: return "DIV";
-    case OP_MOD: return "%";
-    case OP_EQ: return "=";
-    case OP_NE: return "<>";
-    case OP_LT: return "<";
-    case OP_LE: return "<=";
-    case OP_GT: return ">";
-    case OP_GE: return ">=";
-    case OP_NULL_SAFE_EQ: return "<=>";
-    case OP_AND: return "AND";
-    case OP_OR: return "OR";
-    case OP_XOR: return "XOR";
-    case OP_BITAND: return "&";
-    case OP_BITOR: return "|";
-    case OP_BITXOR: return "^";
-    case OP_SHL: return "<<";
-    case OP_SHR: return ">>";
-    case OP_CONCAT: return "||";
-    default: return "?";
+    case OP_ADD:
+        return "+";
+    case OP_SUB:
+        return "-";
+    case OP_MUL:
+        return "*";
+    case OP_DIV:
+        return "/";
+    case OP_INTDIV:
+        return "DIV";
+    case OP_MOD:
+        return "%";
+    case OP_EQ:
+        return "=";
+    case OP_NE:
+        return "<>";
+    case OP_LT:
+        return "<";
+    case OP_LE:
+        return "<=";
+    case OP_GT:
+        return ">";
+    case OP_GE:
+        return ">=";
+    case OP_NULL_SAFE_EQ:
+        return "<=>";
+    case OP_AND:
+        return "AND";
+    case OP_OR:
+        return "OR";
+    case OP_XOR:
+        return "XOR";
+    case OP_BITAND:
+        return "&";
+    case OP_BITOR:
+        return "|";
+    case OP_BITXOR:
+        return "^";
+    case OP_SHL:
+        return "<<";
+    case OP_SHR:
+        return ">>";
+    case OP_CONCAT:
+        return "||";
+    default:
+        return "?";
     }
 }
 
 static int binop_prec(ExprOp op) {
     switch (op) {
     case OP_OR:
-    case OP_CONCAT: return PREC_OR;
-    case OP_XOR: return PREC_XOR;
-    case OP_AND: return PREC_AND;
+    case OP_CONCAT:
+        return PREC_OR;
+    case OP_XOR:
+        return PREC_XOR;
+    case OP_AND:
+        return PREC_AND;
     case OP_EQ:
     case OP_NE:
     case OP_LT:
     case OP_LE:
     case OP_GT:
     case OP_GE:
-    case OP_NULL_SAFE_EQ: return PREC_PRED;
-    case OP_BITOR: return PREC_BITOR;
-    case OP_BITAND: return PREC_BITAND;
+    case OP_NULL_SAFE_EQ:
+        return PREC_PRED;
+    case OP_BITOR:
+        return PREC_BITOR;
+    case OP_BITAND:
+        return PREC_BITAND;
     case OP_SHL:
-    case OP_SHR: return PREC_SHIFT;
+    case OP_SHR:
+        return PREC_SHIFT;
     case OP_ADD:
-    case OP_SUB: return PREC_ADD;
+    case OP_SUB:
+        return PREC_ADD;
     case OP_MUL:
     case OP_DIV:
     case OP_INTDIV:
-    case OP_MOD: return PREC_MUL;
-    case OP_BITXOR: return PREC_BITXOR;
-    default: return PREC_PRIMARY;
+    case OP_MOD:
+        return PREC_MUL;
+    case OP_BITXOR:
+        return PREC_BITXOR;
+    default:
+        return PREC_PRIMARY;
     }
 }
 
 static int expr_prec(const Expr *e) {
     switch (e->kind) {
-    case EXPR_BINARY: return binop_prec(e->op);
-    case EXPR_UNARY: return e->op == OP_NOT ? PREC_NOT : PREC_UNARY;
+    case EXPR_BINARY:
+        return binop_prec(e->op);
+    case EXPR_UNARY:
+        return e->op == OP_NOT ? PREC_NOT : PREC_UNARY;
     case EXPR_IN_LIST:
     case EXPR_IN_SUBQUERY:
     case EXPR_BETWEEN:
     case EXPR_LIKE:
     case EXPR_IS_NULL:
-    case EXPR_IS_BOOL: return PREC_PRED;
+    case EXPR_IS_BOOL:
+        return PREC_PRED;
     case EXPR_INT:
     case EXPR_DECIMAL:
     case EXPR_FLOAT:
         /* A negative literal prints with its sign: it binds like a unary minus. */
         return e->text && e->text[0] == '-' ? PREC_UNARY : PREC_PRIMARY;
-    default: return PREC_PRIMARY;
+    default:
+        return PREC_PRIMARY;
     }
 }
 
@@ -175,10 +236,39 @@ static void print_qualified(const char *db, const char *table, StrBuf *out) {
     }
 }
 
+/* A function name as the parser stored it ("f", "db.f"): each part bare when it reads back as a
+ * call name (LEFT, date, my_udf), backquoted otherwise. */
+static void print_func_name(const char *name, StrBuf *out) {
+    const char *dot = strchr(name, '.');
+    size_t n = dot ? (size_t)(dot - name) : strlen(name);
+    bool plain = n > 0 && (isalpha((unsigned char)name[0]) || name[0] == '_');
+    for (size_t i = 0; plain && i < n; i++)
+        if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '$') plain = false;
+    if (plain && !sql_kw_callable(sql_kw_lookup(name, n))) plain = false;
+    if (plain) {
+        sb_appendn(out, name, n);
+    } else {
+        sb_putc(out, '`');
+        for (size_t i = 0; i < n; i++) {
+            if (name[i] == '`') sb_putc(out, '`');
+            sb_putc(out, name[i]);
+        }
+        sb_putc(out, '`');
+    }
+    if (dot) {
+        sb_putc(out, '.');
+        print_func_name(dot + 1, out);
+    }
+}
+
 static void print_expr(const Expr *e, StrBuf *out) {
     switch (e->kind) {
-    case EXPR_NULL: sb_append(out, "NULL"); break;
-    case EXPR_BOOL: sb_append(out, e->ival ? "TRUE" : "FALSE"); break;
+    case EXPR_NULL:
+        sb_append(out, "NULL");
+        break;
+    case EXPR_BOOL:
+        sb_append(out, e->ival ? "TRUE" : "FALSE");
+        break;
     case EXPR_INT:
     case EXPR_DECIMAL:
     case EXPR_FLOAT:
@@ -187,7 +277,9 @@ static void print_expr(const Expr *e, StrBuf *out) {
         else
             sb_appendf(out, "%lld", (long long)e->ival);
         break;
-    case EXPR_STRING: print_string(e->text, (size_t)e->ival, out); break;
+    case EXPR_STRING:
+        print_string(e->text, (size_t)e->ival, out);
+        break;
     case EXPR_DATE:
         sb_append(out, "DATE ");
         print_string(e->text, strlen(e->text), out);
@@ -209,7 +301,9 @@ static void print_expr(const Expr *e, StrBuf *out) {
             sb_putc(out, '@');
             ast_print_ident(e->text, out);
         } else {
-            sb_append(out, e->scope == VAR_GLOBAL ? "@@global." : e->scope == VAR_SESSION ? "@@session." : "@@");
+            sb_append(out, e->scope == VAR_GLOBAL    ? "@@global."
+                           : e->scope == VAR_SESSION ? "@@session."
+                                                     : "@@");
             sb_append(out, e->text);
         }
         break;
@@ -235,7 +329,7 @@ static void print_expr(const Expr *e, StrBuf *out) {
         break;
     }
     case EXPR_FUNC:
-        sb_append(out, e->text);
+        print_func_name(e->text, out);
         sb_putc(out, '(');
         if (e->is_star) {
             sb_putc(out, '*');
@@ -322,7 +416,9 @@ static void print_expr(const Expr *e, StrBuf *out) {
         sb_putc(out, ' ');
         sb_append(out, e->text);
         break;
-    case EXPR_DEFAULT: sb_append(out, "DEFAULT"); break;
+    case EXPR_DEFAULT:
+        sb_append(out, "DEFAULT");
+        break;
     case EXPR_ROW:
         sb_putc(out, '(');
         print_list(e->args, e->nargs, out);
@@ -427,7 +523,9 @@ static void print_body_child(const QueryBody *child, bool wrap, StrBuf *out) {
 
 static void print_body(const QueryBody *b, StrBuf *out) {
     switch (b->kind) {
-    case QB_SELECT: print_select(b->select, out); break;
+    case QB_SELECT:
+        print_select(b->select, out);
+        break;
     case QB_QUERY:
         sb_putc(out, '(');
         print_query(b->query, out);
@@ -439,7 +537,9 @@ static void print_body(const QueryBody *b, StrBuf *out) {
                          b->left->setop != SETOP_INTERSECT;
         bool right_wrap = b->right->kind == QB_SETOP;
         print_body_child(b->left, left_wrap, out);
-        sb_append(out, b->setop == SETOP_UNION ? " UNION " : b->setop == SETOP_INTERSECT ? " INTERSECT " : " EXCEPT ");
+        sb_append(out, b->setop == SETOP_UNION       ? " UNION "
+                       : b->setop == SETOP_INTERSECT ? " INTERSECT "
+                                                     : " EXCEPT ");
         if (b->all) sb_append(out, "ALL ");
         print_body_child(b->right, right_wrap, out);
         break;

@@ -1,6 +1,7 @@
 /* Prints AST expressions and queries back as valid SQL (StarRocks dialect): for error messages,
- * EXPLAIN output and canonical stored definitions. The output re-parses to an equal AST; parentheses
- * are added only where precedence needs them. Identifiers are backquoted only when they must be. */
+ * EXPLAIN output and canonical stored definitions. The output re-parses to an equal AST;
+ * parentheses are added only where precedence needs them. Identifiers are backquoted only when they
+ * must be. */
 #ifndef CAIRN_SQL_AST_PRINT_H
 #define CAIRN_SQL_AST_PRINT_H
 

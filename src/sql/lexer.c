@@ -1,5 +1,5 @@
-/* The SQL lexer (see lexer.h): one pass over the text producing every token up front, so the parser can
- * look ahead freely and slice the original text (Stmt.src, Expr.src) from token offsets.
+/* The SQL lexer (see lexer.h): one pass over the text producing every token up front, so the parser
+ * can look ahead freely and slice the original text (Stmt.src, Expr.src) from token offsets.
  * Follows MySQL's tokenizer where StarRocks users rely on it: escapes, comment forms, variables. */
 #include "sql/lexer.h"
 
@@ -15,10 +15,9 @@ typedef VEC(char) CharVec;
 static const struct {
     const char *name;
     bool reserved;
-} kw_table[KW__COUNT] = {
-    [KW_NONE] = {"", false},
+} kw_table[KW__COUNT] = {[KW_NONE] = {"", false},
 #define KW_ROW_(name, res) [KW_##name] = {#name, #res[0] == 'R'},
-    SQL_KEYWORDS(KW_ROW_)
+                         SQL_KEYWORDS(KW_ROW_)
 #undef KW_ROW_
 };
 
@@ -30,10 +29,35 @@ bool sql_kw_reserved(KwId kw) {
     return kw > KW_NONE && kw < KW__COUNT && kw_table[kw].reserved;
 }
 
+bool sql_kw_callable(KwId kw) {
+    switch (kw) {
+    case KW_IF:
+    case KW_LEFT:
+    case KW_RIGHT:
+    case KW_MOD:
+    case KW_REPLACE:
+    case KW_INSERT:
+    case KW_CHAR:
+    case KW_DATABASE:
+    case KW_SCHEMA:
+    case KW_CURRENT_USER:
+    case KW_CURRENT_DATE:
+    case KW_CURRENT_TIME:
+    case KW_CURRENT_TIMESTAMP:
+    case KW_VALUES:
+    case KW_REGEXP:
+    case KW_LIKE:
+        return true;
+    default:
+        return !sql_kw_reserved(kw);
+    }
+}
+
 KwId sql_kw_lookup(const char *word, size_t n) {
     char up[32];
     if (n == 0 || n >= sizeof up) return KW_NONE;
-    for (size_t i = 0; i < n; i++) up[i] = (char)toupper((unsigned char)word[i]);
+    for (size_t i = 0; i < n; i++)
+        up[i] = (char)toupper((unsigned char)word[i]);
     up[n] = '\0';
     /* The table is alphabetical (lexer.h keeps it so; a unit test checks), hence binary search. */
     int lo = KW_NONE + 1, hi = KW__COUNT - 1;
@@ -56,10 +80,11 @@ Status sql_syntax_error(Error *err, const char *sql, size_t len, size_t pos, int
     /* A NUL inside the text would cut the message short anyway; stop there explicitly. */
     const char *nul = memchr(sql + pos, '\0', n);
     if (nul) n = (size_t)(nul - (sql + pos));
-    return err_set(err, ERR_PARSE,
-                   "You have an error in your SQL syntax; check the manual that corresponds to your "
-                   "MySQL server version for the right syntax to use near '%.*s' at line %d",
-                   (int)n, sql + pos, line);
+    return err_set(
+        err, ERR_PARSE,
+        "You have an error in your SQL syntax; check the manual that corresponds to your "
+        "MySQL server version for the right syntax to use near '%.*s' at line %d",
+        (int)n, sql + pos, line);
 }
 
 typedef struct Lexer {
@@ -103,24 +128,27 @@ static Status skip_space(Lexer *lx) {
         int c = cur(lx);
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             advance(lx);
-        } else if (c == '#' ||
-                   (c == '-' && at(lx, 1) == '-' &&
-                    (at(lx, 2) == -1 || at(lx, 2) == ' ' || at(lx, 2) == '\t' || at(lx, 2) == '\n' ||
-                     at(lx, 2) == '\r'))) {
-            while (cur(lx) != -1 && cur(lx) != '\n') advance(lx);
+        } else if (c == '#' || (c == '-' && at(lx, 1) == '-' &&
+                                (at(lx, 2) == -1 || at(lx, 2) == ' ' || at(lx, 2) == '\t' ||
+                                 at(lx, 2) == '\n' || at(lx, 2) == '\r'))) {
+            while (cur(lx) != -1 && cur(lx) != '\n')
+                advance(lx);
         } else if (c == '/' && at(lx, 1) == '*' && at(lx, 2) == '!') {
-            /* MySQL executable comment: its body is code; an optional version number follows the '!'. */
+            /* MySQL executable comment: its body is code; an optional version number follows the
+             * '!'. */
             advance(lx);
             advance(lx);
             advance(lx);
-            while (cur(lx) != -1 && isdigit(cur(lx))) advance(lx);
+            while (cur(lx) != -1 && isdigit(cur(lx)))
+                advance(lx);
             lx->exec_comments++;
         } else if (c == '/' && at(lx, 1) == '*') {
             size_t start = lx->pos;
             int line = lx->line;
             advance(lx);
             advance(lx);
-            while (cur(lx) != -1 && !(cur(lx) == '*' && at(lx, 1) == '/')) advance(lx);
+            while (cur(lx) != -1 && !(cur(lx) == '*' && at(lx, 1) == '/'))
+                advance(lx);
             if (cur(lx) == -1) return error_at(lx, start, line);
             advance(lx);
             advance(lx);
@@ -134,7 +162,8 @@ static Status skip_space(Lexer *lx) {
     }
 }
 
-/* Reads one quoted string body starting at the opening quote; appends the unescaped bytes to out. */
+/* Reads one quoted string body starting at the opening quote; appends the unescaped bytes to out.
+ */
 static Status lex_quoted(Lexer *lx, CharVec *out) {
     int q = cur(lx);
     size_t start = lx->pos;
@@ -147,19 +176,32 @@ static Status lex_quoted(Lexer *lx, CharVec *out) {
             int e = at(lx, 1);
             char r;
             switch (e) {
-            case 'n': r = '\n'; break;
-            case 't': r = '\t'; break;
-            case 'r': r = '\r'; break;
-            case 'b': r = '\b'; break;
-            case '0': r = '\0'; break;
-            case 'Z': r = '\032'; break;
+            case 'n':
+                r = '\n';
+                break;
+            case 't':
+                r = '\t';
+                break;
+            case 'r':
+                r = '\r';
+                break;
+            case 'b':
+                r = '\b';
+                break;
+            case '0':
+                r = '\0';
+                break;
+            case 'Z':
+                r = '\032';
+                break;
             case '%':
             case '_':
                 /* MySQL keeps the backslash so LIKE patterns still see the escape. */
                 vec_push(out, '\\');
                 r = (char)e;
                 break;
-            default: r = (char)e;
+            default:
+                r = (char)e;
             }
             vec_push(out, r);
             advance(lx);
@@ -190,11 +232,12 @@ static char *finish_text(Lexer *lx, CharVec *buf, size_t *outlen) {
 }
 
 static void scan_ident_chars(Lexer *lx) {
-    while (cur(lx) != -1 && is_ident_char((unsigned char)cur(lx))) advance(lx);
+    while (cur(lx) != -1 && is_ident_char((unsigned char)cur(lx)))
+        advance(lx);
 }
 
-/* Scans a number; returns its token type, or TK_IDENT when the digits run into letters (MySQL allows
- * names such as 1abc). */
+/* Scans a number; returns its token type, or TK_IDENT when the digits run into letters (MySQL
+ * allows names such as 1abc). */
 static TokType scan_number(Lexer *lx) {
     size_t start = lx->pos;
     int line = lx->line;
@@ -203,24 +246,28 @@ static TokType scan_number(Lexer *lx) {
         isxdigit(at(lx, 2))) {
         advance(lx);
         advance(lx);
-        while (cur(lx) != -1 && isxdigit(cur(lx))) advance(lx);
+        while (cur(lx) != -1 && isxdigit(cur(lx)))
+            advance(lx);
         if (cur(lx) != -1 && is_ident_char((unsigned char)cur(lx))) goto as_ident;
         return TK_HEX;
     }
     TokType t = TK_INT;
     bool leading_digits = isdigit(cur(lx));
-    while (cur(lx) != -1 && isdigit(cur(lx))) advance(lx);
+    while (cur(lx) != -1 && isdigit(cur(lx)))
+        advance(lx);
     if (cur(lx) == '.') {
         t = TK_DECIMAL;
         advance(lx);
-        while (cur(lx) != -1 && isdigit(cur(lx))) advance(lx);
+        while (cur(lx) != -1 && isdigit(cur(lx)))
+            advance(lx);
     }
     if ((cur(lx) == 'e' || cur(lx) == 'E') &&
         (isdigit(at(lx, 1)) || ((at(lx, 1) == '+' || at(lx, 1) == '-') && isdigit(at(lx, 2))))) {
         t = TK_FLOAT;
         advance(lx);
         if (cur(lx) == '+' || cur(lx) == '-') advance(lx);
-        while (cur(lx) != -1 && isdigit(cur(lx))) advance(lx);
+        while (cur(lx) != -1 && isdigit(cur(lx)))
+            advance(lx);
     }
     if (t == TK_INT && leading_digits && cur(lx) != -1 && is_ident_char((unsigned char)cur(lx)))
         goto as_ident;
@@ -272,7 +319,8 @@ static Status lex_one(Lexer *lx, Token *tk, const Token *prev) {
             size_t save = lx->pos;
             int sl = lx->line;
             size_t sls = lx->line_start;
-            while (cur(lx) == ' ' || cur(lx) == '\t' || cur(lx) == '\n' || cur(lx) == '\r') advance(lx);
+            while (cur(lx) == ' ' || cur(lx) == '\t' || cur(lx) == '\n' || cur(lx) == '\r')
+                advance(lx);
             if (cur(lx) == '\'' || cur(lx) == '"') {
                 if ((st = lex_quoted(lx, &buf))) goto done;
                 continue;
@@ -318,7 +366,8 @@ static Status lex_one(Lexer *lx, Token *tk, const Token *prev) {
             tk->text = finish_text(lx, &buf, &tk->textlen);
         } else if (cur(lx) != -1 && (is_ident_char((unsigned char)cur(lx)) || cur(lx) == '.')) {
             size_t ns = lx->pos;
-            while (cur(lx) != -1 && (is_ident_char((unsigned char)cur(lx)) || cur(lx) == '.')) advance(lx);
+            while (cur(lx) != -1 && (is_ident_char((unsigned char)cur(lx)) || cur(lx) == '.'))
+                advance(lx);
             tk->type = TK_USERVAR;
             tk->text = arena_strndup(lx->a, lx->s + ns, lx->pos - ns);
             tk->textlen = lx->pos - ns;
@@ -329,21 +378,51 @@ static Status lex_one(Lexer *lx, Token *tk, const Token *prev) {
         int c1 = at(lx, 1), c2 = at(lx, 2);
         int n = 1;
         switch (c) {
-        case '(': tk->type = TK_LPAREN; break;
-        case ')': tk->type = TK_RPAREN; break;
-        case '[': tk->type = TK_LBRACKET; break;
-        case ']': tk->type = TK_RBRACKET; break;
-        case ',': tk->type = TK_COMMA; break;
-        case '.': tk->type = TK_DOT; break;
-        case ';': tk->type = TK_SEMI; break;
-        case '*': tk->type = TK_STAR; break;
-        case '+': tk->type = TK_PLUS; break;
-        case '-': tk->type = TK_MINUS; break;
-        case '/': tk->type = TK_SLASH; break;
-        case '%': tk->type = TK_PERCENT; break;
-        case '^': tk->type = TK_CARET; break;
-        case '~': tk->type = TK_TILDE; break;
-        case '?': tk->type = TK_QUESTION; break;
+        case '(':
+            tk->type = TK_LPAREN;
+            break;
+        case ')':
+            tk->type = TK_RPAREN;
+            break;
+        case '[':
+            tk->type = TK_LBRACKET;
+            break;
+        case ']':
+            tk->type = TK_RBRACKET;
+            break;
+        case ',':
+            tk->type = TK_COMMA;
+            break;
+        case '.':
+            tk->type = TK_DOT;
+            break;
+        case ';':
+            tk->type = TK_SEMI;
+            break;
+        case '*':
+            tk->type = TK_STAR;
+            break;
+        case '+':
+            tk->type = TK_PLUS;
+            break;
+        case '-':
+            tk->type = TK_MINUS;
+            break;
+        case '/':
+            tk->type = TK_SLASH;
+            break;
+        case '%':
+            tk->type = TK_PERCENT;
+            break;
+        case '^':
+            tk->type = TK_CARET;
+            break;
+        case '~':
+            tk->type = TK_TILDE;
+            break;
+        case '?':
+            tk->type = TK_QUESTION;
+            break;
         case '=':
             tk->type = TK_EQ;
             if (c1 == '=') n = 2; /* == is accepted as = (StarRocks does) */
@@ -392,9 +471,12 @@ static Status lex_one(Lexer *lx, Token *tk, const Token *prev) {
                 tk->type = TK_GT;
             }
             break;
-        default: st = error_at(lx, tk->start, tk->line); goto done;
+        default:
+            st = error_at(lx, tk->start, tk->line);
+            goto done;
         }
-        for (int i = 0; i < n; i++) advance(lx);
+        for (int i = 0; i < n; i++)
+            advance(lx);
     }
 done:
     tk->end = lx->pos;

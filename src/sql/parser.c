@@ -1,6 +1,6 @@
-/* The SQL parser's entry points (sql_parse, sql_parse_query, sql_parse_expr), the statement dispatcher,
- * the token/name/property helpers every parser file shares (parser_int.h), and the small session
- * statements: USE, SET, KILL, BEGIN/COMMIT/ROLLBACK, EXPLAIN. */
+/* The SQL parser's entry points (sql_parse, sql_parse_query, sql_parse_expr), the statement
+ * dispatcher, the token/name/property helpers every parser file shares (parser_int.h), and the
+ * small session statements: USE, SET, KILL, BEGIN/COMMIT/ROLLBACK, EXPLAIN. */
 #include "sql/parser.h"
 
 #include <stdarg.h>
@@ -177,8 +177,12 @@ static char *prop_text(Parser *p) {
     case TK_DECIMAL:
     case TK_FLOAT:
     case TK_QIDENT:
-    case TK_IDENT: p_next(p); return t->text;
-    default: p_error(p); return NULL;
+    case TK_IDENT:
+        p_next(p);
+        return t->text;
+    default:
+        p_error(p);
+        return NULL;
     }
 }
 
@@ -205,13 +209,6 @@ bool p_opt_properties(Parser *p, PropList *out) {
 
 UserIdent *p_user_ident(Parser *p) {
     UserIdent *u = arena_calloc(p->a, sizeof *u);
-    if (p_is_kw(p, KW_CURRENT_USER)) {
-        p_next(p);
-        if (p_accept(p, TK_LPAREN) && !p_expect(p, TK_RPAREN)) return NULL;
-        u->user = NULL;
-        u->host = arena_strdup(p->a, "%");
-        return u;
-    }
     if (!(u->user = p_ident_or_string(p))) return NULL;
     if (p_is(p, TK_USERVAR)) { /* the lexer reads @'host' / @host as a user variable token */
         u->host = p_next(p)->text;
@@ -221,6 +218,12 @@ UserIdent *p_user_ident(Parser *p) {
         u->host = arena_strdup(p->a, "%");
     }
     return u;
+}
+
+bool p_current_user(Parser *p) {
+    if (!p_accept_kw(p, KW_CURRENT_USER)) return false;
+    if (p_accept(p, TK_LPAREN)) p_expect(p, TK_RPAREN);
+    return true;
 }
 
 bool p_part_tuple(Parser *p, PartTuple *out) {
@@ -297,10 +300,12 @@ static bool is_word(const Parser *p, int k, const char *w) {
     return t->type == TK_IDENT && !strcasecmp(t->text, w);
 }
 
-/* SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL ... | READ ONLY | READ WRITE, as connectors send it:
- * becomes the variable transaction_isolation ('READ-COMMITTED') or transaction_read_only ('ON'/'OFF'). */
+/* SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL ... | READ ONLY | READ WRITE, as connectors send
+ * it: becomes the variable transaction_isolation ('READ-COMMITTED') or transaction_read_only
+ * ('ON'/'OFF'). */
 static bool set_transaction(Parser *p, SetVar *v) {
-    if (p_is_kw(p, KW_GLOBAL) || p_is_kw(p, KW_SESSION)) v->scope = p_next(p)->kw == KW_GLOBAL ? VAR_GLOBAL : VAR_SESSION;
+    if (p_is_kw(p, KW_GLOBAL) || p_is_kw(p, KW_SESSION))
+        v->scope = p_next(p)->kw == KW_GLOBAL ? VAR_GLOBAL : VAR_SESSION;
     const Token *at = p_next(p); /* TRANSACTION */
     Expr *val = p_new_expr(p, EXPR_STRING, at);
     if (is_word(p, 0, "isolation")) {
@@ -347,7 +352,8 @@ static bool parse_set_item(Parser *p, SetVar *v) {
         if (p_accept_kw(p, KW_DEFAULT)) return true;
         return (v->charset = p_ident_or_string(p)) != NULL;
     }
-    if (is_word(p, 0, "transaction") || ((p_is_kw(p, KW_GLOBAL) || p_is_kw(p, KW_SESSION)) && is_word(p, 1, "transaction")))
+    if (is_word(p, 0, "transaction") ||
+        ((p_is_kw(p, KW_GLOBAL) || p_is_kw(p, KW_SESSION)) && is_word(p, 1, "transaction")))
         return set_transaction(p, v);
     if (t->type == TK_SYSVAR) {
         p_next(p);
@@ -365,7 +371,8 @@ static bool parse_set_item(Parser *p, SetVar *v) {
             v->scope = VAR_SESSION;
         }
         if (!(v->name = p_ident(p))) return false;
-        /* SET SESSION x.y is not a thing, but @@session-style dotted names are spelled out here too. */
+        /* SET SESSION x.y is not a thing, but @@session-style dotted names are spelled out here
+         * too. */
     }
     if (!p_accept(p, TK_EQ) && !p_accept(p, TK_ASSIGN)) return p_error(p);
     return (v->value = set_value(p)) != NULL;
@@ -426,15 +433,23 @@ static bool parse_statement(Parser *p, Stmt *s) {
     if (p_starts_query(p)) return p_stmt_select(p, s);
     if (t->type != TK_IDENT) return p_error(p);
     switch (t->kw) {
-    case KW_EXPLAIN: p_next(p); return parse_explain(p, s);
+    case KW_EXPLAIN:
+        p_next(p);
+        return parse_explain(p, s);
     case KW_DESC:
     case KW_DESCRIBE:
         p_next(p);
         if (p_starts_query(p) || p_is_kw(p, KW_INSERT)) return parse_explain(p, s);
         return p_stmt_describe(p, s);
-    case KW_USE: p_next(p); return parse_use(p, s);
-    case KW_SET: p_next(p); return parse_set(p, s);
-    case KW_KILL: p_next(p); return parse_kill(p, s);
+    case KW_USE:
+        p_next(p);
+        return parse_use(p, s);
+    case KW_SET:
+        p_next(p);
+        return parse_set(p, s);
+    case KW_KILL:
+        p_next(p);
+        return parse_kill(p, s);
     case KW_BEGIN:
         p_next(p);
         p_accept_kw(p, KW_WORK);
@@ -454,23 +469,56 @@ static bool parse_statement(Parser *p, Stmt *s) {
         p_accept_kw(p, KW_WORK);
         s->kind = STMT_ROLLBACK;
         return true;
-    case KW_SHOW: p_next(p); return p_stmt_show(p, s);
-    case KW_ADMIN: p_next(p); return p_stmt_admin(p, s);
-    case KW_INSERT: p_next(p); return p_stmt_insert(p, s);
-    case KW_DELETE: p_next(p); return p_stmt_delete(p, s);
-    case KW_UPDATE: p_next(p); return p_stmt_update(p, s);
-    case KW_TRUNCATE: p_next(p); return p_stmt_truncate(p, s);
-    case KW_GRANT: p_next(p); return p_stmt_grant(p, s, false);
-    case KW_REVOKE: p_next(p); return p_stmt_grant(p, s, true);
-    case KW_CREATE: p_next(p); return p_stmt_create(p, s);
-    case KW_DROP: p_next(p); return p_stmt_drop(p, s);
-    case KW_ALTER: p_next(p); return p_stmt_alter(p, s);
-    case KW_BACKUP: p_next(p); return p_stmt_backup(p, s);
-    case KW_RESTORE: p_next(p); return p_stmt_restore(p, s);
-    case KW_CANCEL: p_next(p); return p_stmt_cancel(p, s);
-    case KW_VERIFY: p_next(p); return p_stmt_verify(p, s);
-    case KW_REFRESH: p_next(p); return p_stmt_refresh(p, s);
-    default: return p_error(p);
+    case KW_SHOW:
+        p_next(p);
+        return p_stmt_show(p, s);
+    case KW_ADMIN:
+        p_next(p);
+        return p_stmt_admin(p, s);
+    case KW_INSERT:
+        p_next(p);
+        return p_stmt_insert(p, s);
+    case KW_DELETE:
+        p_next(p);
+        return p_stmt_delete(p, s);
+    case KW_UPDATE:
+        p_next(p);
+        return p_stmt_update(p, s);
+    case KW_TRUNCATE:
+        p_next(p);
+        return p_stmt_truncate(p, s);
+    case KW_GRANT:
+        p_next(p);
+        return p_stmt_grant(p, s, false);
+    case KW_REVOKE:
+        p_next(p);
+        return p_stmt_grant(p, s, true);
+    case KW_CREATE:
+        p_next(p);
+        return p_stmt_create(p, s);
+    case KW_DROP:
+        p_next(p);
+        return p_stmt_drop(p, s);
+    case KW_ALTER:
+        p_next(p);
+        return p_stmt_alter(p, s);
+    case KW_BACKUP:
+        p_next(p);
+        return p_stmt_backup(p, s);
+    case KW_RESTORE:
+        p_next(p);
+        return p_stmt_restore(p, s);
+    case KW_CANCEL:
+        p_next(p);
+        return p_stmt_cancel(p, s);
+    case KW_VERIFY:
+        p_next(p);
+        return p_stmt_verify(p, s);
+    case KW_REFRESH:
+        p_next(p);
+        return p_stmt_refresh(p, s);
+    default:
+        return p_error(p);
     }
 }
 

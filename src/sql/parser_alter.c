@@ -1,6 +1,6 @@
-/* ALTER TABLE (comma-separated operations on partitions, columns, rollups, properties, name, comment,
- * swap), logical views (CREATE [OR REPLACE] VIEW, ALTER VIEW, DROP VIEW goes through parser_ddl.c),
- * and the ALTER dispatcher. */
+/* ALTER TABLE (comma-separated operations on partitions, columns, rollups, properties, name,
+ * comment, swap), logical views (CREATE [OR REPLACE] VIEW, ALTER VIEW, DROP VIEW goes through
+ * parser_ddl.c), and the ALTER dispatcher. */
 #include <string.h>
 
 #include "sql/parser_int.h"
@@ -84,8 +84,12 @@ static bool alter_op(Parser *p, AlterTableStmt *a, int *cap) {
     if (t->type != TK_IDENT) return p_error(p);
     AlterOp *op;
     switch (t->kw) {
-    case KW_ADD: p_next(p); return alter_add(p, a, cap);
-    case KW_DROP: p_next(p); return alter_drop(p, a, cap);
+    case KW_ADD:
+        p_next(p);
+        return alter_add(p, a, cap);
+    case KW_DROP:
+        p_next(p);
+        return alter_drop(p, a, cap);
     case KW_RENAME:
         p_next(p);
         if (p_accept_kw(p, KW_PARTITION)) {
@@ -104,7 +108,8 @@ static bool alter_op(Parser *p, AlterTableStmt *a, int *cap) {
         p_next(p);
         if (p_accept_kw(p, KW_PARTITION)) {
             op = new_op(p, a, cap, ALTER_MODIFY_PARTITION_PROPERTIES);
-            if (p_is(p, TK_LPAREN) && p_is_at(p, 1, TK_STAR)) { /* MODIFY PARTITION (*): every partition */
+            if (p_is(p, TK_LPAREN) &&
+                p_is_at(p, 1, TK_STAR)) { /* MODIFY PARTITION (*): every partition */
                 p->pos += 2;
                 if (!p_expect(p, TK_RPAREN)) return false;
                 op->name = "*";
@@ -126,7 +131,8 @@ static bool alter_op(Parser *p, AlterTableStmt *a, int *cap) {
         p_next(p);
         op = new_op(p, a, cap, ALTER_SWAP);
         return p_expect_kw(p, KW_WITH) && (op->new_name = p_ident(p)) != NULL;
-    default: return p_error(p);
+    default:
+        return p_error(p);
     }
 }
 

@@ -1,7 +1,8 @@
-/* Backup and restore statements: CREATE/DROP REPOSITORY, BACKUP and RESTORE (the legacy form and the
- * v3.4 form with DATABASE and typed ON objects), CANCEL BACKUP|RESTORE, and cairn's snapshot
+/* Backup and restore statements: CREATE/DROP REPOSITORY, BACKUP and RESTORE (the legacy form and
+ * the v3.4 form with DATABASE and typed ON objects), CANCEL BACKUP|RESTORE, and cairn's snapshot
  * statements DROP SNAPSHOT (both forms) and VERIFY SNAPSHOT. Semantic checks (label rules, DATABASE
- * together with a db-qualified label, aliases in BACKUP) are the handlers'; the AST keeps what was written. */
+ * together with a db-qualified label, aliases in BACKUP) are the handlers'; the AST keeps what was
+ * written. */
 #include <string.h>
 
 #include "sql/parser_int.h"
@@ -174,9 +175,11 @@ bool p_stmt_cancel(Parser *p, Stmt *s) {
         s->kind = STMT_CANCEL_RESTORE;
     else
         return false;
-    if (p_accept_kw(p, KW_FROM) || p_accept_kw(p, KW_IN)) return (s->u.cancel_job.db = p_ident(p)) != NULL;
+    if (p_accept_kw(p, KW_FROM) || p_accept_kw(p, KW_IN))
+        return (s->u.cancel_job.db = p_ident(p)) != NULL;
     if (p_is_kw(p, KW_FOR) && p_is_kw_at(p, 1, KW_EXTERNAL))
-        return p_fail(p, ERR_NOT_SUPPORTED, "cairn has no external catalogs: write CANCEL %s FROM <db>",
+        return p_fail(p, ERR_NOT_SUPPORTED,
+                      "cairn has no external catalogs: write CANCEL %s FROM <db>",
                       s->kind == STMT_CANCEL_BACKUP ? "BACKUP" : "RESTORE");
     return true;
 }

@@ -47,7 +47,9 @@ static bool default_value(Parser *p, ColumnDef *c) {
         c->default_kind = DEFAULT_NULL;
         return true;
     }
-    if (p_accept_kw(p, KW_CURRENT_TIMESTAMP) || (t->type == TK_IDENT && !strcasecmp(t->text, "now") && p_is_at(p, 1, TK_LPAREN) && p_next(p))) {
+    if (p_accept_kw(p, KW_CURRENT_TIMESTAMP) ||
+        (t->type == TK_IDENT && !strcasecmp(t->text, "now") && p_is_at(p, 1, TK_LPAREN) &&
+         p_next(p))) {
         if (p_accept(p, TK_LPAREN) && !p_expect(p, TK_RPAREN)) return false;
         c->default_kind = DEFAULT_CURRENT_TIMESTAMP;
         return true;
@@ -57,7 +59,8 @@ static bool default_value(Parser *p, ColumnDef *c) {
         c->default_value = p_next(p)->text;
         return true;
     }
-    if (t->type == TK_MINUS && (p_is_at(p, 1, TK_INT) || p_is_at(p, 1, TK_DECIMAL) || p_is_at(p, 1, TK_FLOAT))) {
+    if (t->type == TK_MINUS &&
+        (p_is_at(p, 1, TK_INT) || p_is_at(p, 1, TK_DECIMAL) || p_is_at(p, 1, TK_FLOAT))) {
         p_next(p);
         c->default_value = arena_sprintf(p->a, "-%s", p_next(p)->text);
         return true;
@@ -98,7 +101,8 @@ bool p_column_def(Parser *p, ColumnDef *c) {
             p_next(p);
             if (!(c->comment = p_string(p))) return false;
         } else if (a->kw == KW_CHARSET || (a->kw == KW_CHARACTER && p_is_kw_at(p, 1, KW_SET))) {
-            p->pos += a->kw == KW_CHARSET ? 1 : 2; /* utf8 is the only charset; accepted and ignored */
+            p->pos +=
+                a->kw == KW_CHARSET ? 1 : 2; /* utf8 is the only charset; accepted and ignored */
             if (!p_ident_or_string(p)) return false;
         } else if (a->kw == KW_COLLATE) {
             p_next(p);
@@ -135,7 +139,8 @@ static bool every_clause(Parser *p, PartitionDef *d) {
     if (p_accept_kw(p, KW_INTERVAL)) {
         if (!p_int64(p, &d->every_n)) return false;
         const Token *u = p_peek(p);
-        static const char *units[] = {"DAY", "WEEK", "MONTH", "YEAR", "HOUR", "MINUTE", "SECOND", "QUARTER"};
+        static const char *units[] = {"DAY",  "WEEK",   "MONTH",  "YEAR",
+                                      "HOUR", "MINUTE", "SECOND", "QUARTER"};
         bool ok = false;
         for (size_t i = 0; i < sizeof units / sizeof units[0] && u->type == TK_IDENT; i++)
             if (!strcasecmp(u->text, units[i])) {
@@ -212,7 +217,8 @@ bool p_partition_def(Parser *p, PartitionDef *d, bool range) {
     }
     (void)range;
     /* Per-partition properties: PARTITION p VALUES ... ("replication_num" = "1") */
-    if (p_is(p, TK_LPAREN) && p_is_at(p, 1, TK_STRING) && p_is_at(p, 2, TK_EQ) && !p_props(p, &d->props))
+    if (p_is(p, TK_LPAREN) && p_is_at(p, 1, TK_STRING) && p_is_at(p, 2, TK_EQ) &&
+        !p_props(p, &d->props))
         return false;
     return true;
 }
@@ -226,7 +232,8 @@ static void collect_columns(Parser *p, const Expr *e, char ***cols, int *n, int 
     collect_columns(p, e->left, cols, n, cap);
     collect_columns(p, e->right, cols, n, cap);
     collect_columns(p, e->third, cols, n, cap);
-    for (int i = 0; i < e->nargs; i++) collect_columns(p, e->args[i], cols, n, cap);
+    for (int i = 0; i < e->nargs; i++)
+        collect_columns(p, e->args[i], cols, n, cap);
 }
 
 /* After PARTITION BY. */
@@ -249,7 +256,8 @@ static bool partition_desc(Parser *p, PartitionDesc **out) {
         }
         return p_expect(p, TK_RPAREN);
     }
-    /* Expression partitioning: PARTITION BY date_trunc('day', c) | PARTITION BY c1, c2 | (c1, c2) */
+    /* Expression partitioning: PARTITION BY date_trunc('day', c) | PARTITION BY c1, c2 | (c1, c2)
+     */
     pd->type = PART_EXPR;
     if (p_is(p, TK_LPAREN)) return p_ident_list(p, &pd->cols, &pd->ncols);
     int cap = 0;
@@ -281,7 +289,8 @@ bool p_distribution(Parser *p, DistributionDesc **out) {
         int64_t n;
         if (!p_int64(p, &n)) return false;
         if (n < 1 || n > 1024 * 1024)
-            return p_fail(p, ERR_PARSE, "BUCKETS must be between 1 and 1048576, got %lld", (long long)n);
+            return p_fail(p, ERR_PARSE, "BUCKETS must be between 1 and 1048576, got %lld",
+                          (long long)n);
         d->buckets = (int)n;
     }
     return true;
@@ -308,7 +317,7 @@ static bool table_elements(Parser *p, CreateTableStmt *c) {
 
 static bool keys_desc(Parser *p, CreateTableStmt *c) {
     KwId k = p_next(p)->kw;
-    c->keys = k == KW_DUPLICATE ? KEYS_DUPLICATE
+    c->keys = k == KW_DUPLICATE   ? KEYS_DUPLICATE
               : k == KW_AGGREGATE ? KEYS_AGGREGATE
               : k == KW_UNIQUE    ? KEYS_UNIQUE
                                   : KEYS_PRIMARY;
@@ -323,8 +332,8 @@ bool p_create_table(Parser *p, Stmt *s) {
     if (!p_qualified_name(p, &c->db, &c->name)) return false;
     if (p_accept_kw(p, KW_LIKE)) return p_qualified_name(p, &c->like_db, &c->like_table);
     if (p_is(p, TK_LPAREN) && !p_starts_query(p) && !table_elements(p, c)) return false;
-    bool seen_engine = false, seen_keys = false, seen_comment = false, seen_part = false, seen_dist = false,
-         seen_order = false, seen_props = false;
+    bool seen_engine = false, seen_keys = false, seen_comment = false, seen_part = false,
+         seen_dist = false, seen_order = false, seen_props = false;
     for (;;) {
         const Token *t = p_peek(p);
         if (t->type != TK_IDENT) break;
@@ -333,7 +342,8 @@ bool p_create_table(Parser *p, Stmt *s) {
             seen_engine = true;
             if (!p_expect(p, TK_EQ)) return false;
             if (!(c->engine = p_ident(p))) return false;
-        } else if ((t->kw == KW_DUPLICATE || t->kw == KW_AGGREGATE || t->kw == KW_UNIQUE || t->kw == KW_PRIMARY) &&
+        } else if ((t->kw == KW_DUPLICATE || t->kw == KW_AGGREGATE || t->kw == KW_UNIQUE ||
+                    t->kw == KW_PRIMARY) &&
                    p_is_kw_at(p, 1, KW_KEY) && !seen_keys) {
             seen_keys = true;
             if (!keys_desc(p, c)) return false;
@@ -410,7 +420,8 @@ bool p_stmt_create(Parser *p, Stmt *s) {
         return p_create_repository(p, s, true);
     }
     if (p_is_kw(p, KW_EXTERNAL) && p_is_kw_at(p, 1, KW_TABLE))
-        return p_fail(p, ERR_NOT_SUPPORTED, "External tables are not supported; create an OLAP table");
+        return p_fail(p, ERR_NOT_SUPPORTED,
+                      "External tables are not supported; create an OLAP table");
     return p_error(p);
 }
 

@@ -1,7 +1,8 @@
 /* Expressions by precedence climbing, one function per MySQL precedence level (lowest first):
- * OR/||, XOR, AND/&&, NOT, predicates (comparison, IS, BETWEEN, IN, LIKE, REGEXP), |, &, << >>, + -,
- * * / DIV % MOD, ^, unary - + ~ !, then primaries (literals, names, calls, CASE, CAST, subqueries...).
- * Also the type names shared by CREATE TABLE and CAST. */
+ * OR/||, XOR, AND/&&, NOT, predicates (comparison, IS, BETWEEN, IN, LIKE, REGEXP), |, &, << >>, +
+ * -,
+ * * / DIV % MOD, ^, unary - + ~ !, then primaries (literals, names, calls, CASE, CAST,
+ * subqueries...). Also the type names shared by CREATE TABLE and CAST. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ bool p_type(Parser *p, DataType *out, bool for_cast) {
             int64_t v;
             if (!p_int64(p, &v)) return false;
             if (np == 4) return p_error(p);
-            if (v < 0 || v > 1 << 30) return p_fail(p, ERR_PARSE, "Invalid length %lld for type %s", (long long)v, name);
+            if (v < 0 || v > 1 << 30)
+                return p_fail(p, ERR_PARSE, "Invalid length %lld for type %s", (long long)v, name);
             params[np++] = (int)v;
         } while (p_accept(p, TK_COMMA));
         if (!p_expect(p, TK_RPAREN)) return false;
@@ -86,8 +88,8 @@ static Expr *parse_bitor(Parser *p);
 static Expr *parse_unary(Parser *p);
 
 static bool is_interval_unit(const char *s) {
-    static const char *units[] = {"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE",
-                                  "SECOND", "MILLISECOND", "MICROSECOND"};
+    static const char *units[] = {"YEAR", "QUARTER", "MONTH",  "WEEK",        "DAY",
+                                  "HOUR", "MINUTE",  "SECOND", "MILLISECOND", "MICROSECOND"};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcasecmp(s, units[i])) return true;
     return false;
@@ -194,36 +196,14 @@ static Expr *parse_call(Parser *p, const Token *at, char *name) {
     }
     if (!p_expect(p, TK_RPAREN)) return NULL;
     if (p_is_kw(p, KW_OVER)) {
-        p_fail(p, ERR_NOT_SUPPORTED,
-               "Window functions are not supported: %s(...) OVER (...) at line %d (use GROUP BY or a "
-               "self-join instead)",
-               name, at->line);
+        p_fail(
+            p, ERR_NOT_SUPPORTED,
+            "Window functions are not supported: %s(...) OVER (...) at line %d (use GROUP BY or a "
+            "self-join instead)",
+            name, at->line);
         return NULL;
     }
     return e;
-}
-
-/* Reserved words that are also function names when '(' follows (MySQL's list, plus StarRocks'). */
-static bool kw_is_call_name(KwId kw) {
-    switch (kw) {
-    case KW_IF:
-    case KW_LEFT:
-    case KW_RIGHT:
-    case KW_MOD:
-    case KW_REPLACE:
-    case KW_INSERT:
-    case KW_CHAR:
-    case KW_DATABASE:
-    case KW_SCHEMA:
-    case KW_CURRENT_USER:
-    case KW_CURRENT_DATE:
-    case KW_CURRENT_TIME:
-    case KW_CURRENT_TIMESTAMP:
-    case KW_VALUES:
-    case KW_REGEXP:
-    case KW_LIKE: return true;
-    default: return !sql_kw_reserved(kw);
-    }
 }
 
 static Expr *parse_name_expr(Parser *p, const Token *t) {
@@ -259,7 +239,9 @@ static Expr *parse_primary(Parser *p) {
     case TK_INT:
     case TK_DECIMAL:
     case TK_FLOAT:
-    case TK_HEX: p_next(p); return number_literal(p, t, false);
+    case TK_HEX:
+        p_next(p);
+        return number_literal(p, t, false);
     case TK_STRING:
         p_next(p);
         e = p_new_expr(p, EXPR_STRING, t);
@@ -292,21 +274,30 @@ static Expr *parse_primary(Parser *p) {
             e->nargs = n;
             return e;
         }
-    case TK_QIDENT: p_next(p); return parse_name_expr(p, t);
-    case TK_IDENT: break;
-    default: p_error(p); return NULL;
+    case TK_QIDENT:
+        p_next(p);
+        return parse_name_expr(p, t);
+    case TK_IDENT:
+        break;
+    default:
+        p_error(p);
+        return NULL;
     }
     /* A word: keyword-driven syntax first, then names and calls. */
     const Token *nx = p_peek_at(p, 1);
     switch (t->kw) {
-    case KW_NULL: p_next(p); return p_new_expr(p, EXPR_NULL, t);
+    case KW_NULL:
+        p_next(p);
+        return p_new_expr(p, EXPR_NULL, t);
     case KW_TRUE:
     case KW_FALSE:
         p_next(p);
         e = p_new_expr(p, EXPR_BOOL, t);
         e->ival = t->kw == KW_TRUE;
         return e;
-    case KW_CASE: p_next(p); return parse_case(p, t);
+    case KW_CASE:
+        p_next(p);
+        return parse_case(p, t);
     case KW_CAST:
     case KW_CONVERT:
         if (nx->type != TK_LPAREN) break;
@@ -364,7 +355,9 @@ static Expr *parse_primary(Parser *p) {
         if (!p_expr_list(p, &e->args, &e->nargs) || !p_expect(p, TK_RPAREN)) return NULL;
         return e;
     case KW_BINARY:
-        if (nx->type == TK_LPAREN || nx->type == TK_COMMA || nx->type == TK_RPAREN || nx->type == TK_EOF) break;
+        if (nx->type == TK_LPAREN || nx->type == TK_COMMA || nx->type == TK_RPAREN ||
+            nx->type == TK_EOF)
+            break;
         p_next(p); /* BINARY x compares bytes; cairn's strings already do */
         return parse_unary(p);
     case KW_CURRENT_TIMESTAMP:
@@ -376,9 +369,10 @@ static Expr *parse_primary(Parser *p) {
         e = p_new_expr(p, EXPR_FUNC, t);
         e->text = t->text;
         return e;
-    default: break;
+    default:
+        break;
     }
-    if (nx->type == TK_LPAREN && kw_is_call_name(t->kw)) {
+    if (nx->type == TK_LPAREN && sql_kw_callable(t->kw)) {
         p_next(p);
         return parse_call(p, t, t->text);
     }
@@ -396,17 +390,27 @@ static Expr *parse_unary(Parser *p) {
     const Token *t = p_peek(p);
     ExprOp op = OP_NONE;
     switch (t->type) {
-    case TK_MINUS: op = OP_NEG; break;
-    case TK_PLUS: op = OP_PLUS; break;
-    case TK_TILDE: op = OP_BITNOT; break;
-    case TK_BANG: op = OP_NOT; break;
-    default: return parse_primary(p);
+    case TK_MINUS:
+        op = OP_NEG;
+        break;
+    case TK_PLUS:
+        op = OP_PLUS;
+        break;
+    case TK_TILDE:
+        op = OP_BITNOT;
+        break;
+    case TK_BANG:
+        op = OP_NOT;
+        break;
+    default:
+        return parse_primary(p);
     }
     p_next(p);
     const Token *nx = p_peek(p);
     if (op == OP_NEG && (nx->type == TK_INT || nx->type == TK_DECIMAL || nx->type == TK_FLOAT) &&
         !(p_peek_at(p, 1)->type == TK_CARET)) {
-        /* -5 is one literal (so VALUES (-5) and partition bounds see a number), unless ^ binds tighter. */
+        /* -5 is one literal (so VALUES (-5) and partition bounds see a number), unless ^ binds
+         * tighter. */
         p_next(p);
         Expr *e = number_literal(p, nx, true);
         if (e) {
@@ -509,14 +513,22 @@ static Expr *parse_bitor(Parser *p) {
 
 static ExprOp comparison_op(TokType t) {
     switch (t) {
-    case TK_EQ: return OP_EQ;
-    case TK_NSEQ: return OP_NULL_SAFE_EQ;
-    case TK_NE: return OP_NE;
-    case TK_LT: return OP_LT;
-    case TK_LE: return OP_LE;
-    case TK_GT: return OP_GT;
-    case TK_GE: return OP_GE;
-    default: return OP_NONE;
+    case TK_EQ:
+        return OP_EQ;
+    case TK_NSEQ:
+        return OP_NULL_SAFE_EQ;
+    case TK_NE:
+        return OP_NE;
+    case TK_LT:
+        return OP_LT;
+    case TK_LE:
+        return OP_LE;
+    case TK_GT:
+        return OP_GT;
+    case TK_GE:
+        return OP_GE;
+    default:
+        return OP_NONE;
     }
 }
 
@@ -535,7 +547,8 @@ static Expr *parse_predicate(Parser *p) {
         if (p_accept_kw(p, KW_IS)) {
             bool neg = p_accept_kw(p, KW_NOT);
             Expr *e;
-            if (p_accept_kw(p, KW_NULL) || (p_is(p, TK_IDENT) && !strcasecmp(p_peek(p)->text, "unknown") && p_next(p))) {
+            if (p_accept_kw(p, KW_NULL) ||
+                (p_is(p, TK_IDENT) && !strcasecmp(p_peek(p)->text, "unknown") && p_next(p))) {
                 e = p_new_expr(p, EXPR_IS_NULL, t);
             } else if (p_is_kw(p, KW_TRUE) || p_is_kw(p, KW_FALSE)) {
                 e = p_new_expr(p, EXPR_IS_BOOL, t);
@@ -555,8 +568,9 @@ static Expr *parse_predicate(Parser *p) {
         int k = 0;
         if (p_is_kw(p, KW_NOT)) {
             const Token *nx = p_peek_at(p, 1);
-            if (nx->type != TK_IDENT || !(nx->kw == KW_BETWEEN || nx->kw == KW_IN || nx->kw == KW_LIKE ||
-                                          nx->kw == KW_REGEXP || nx->kw == KW_RLIKE))
+            if (nx->type != TK_IDENT ||
+                !(nx->kw == KW_BETWEEN || nx->kw == KW_IN || nx->kw == KW_LIKE ||
+                  nx->kw == KW_REGEXP || nx->kw == KW_RLIKE))
                 break;
             neg = true;
             k = 1;
@@ -594,7 +608,8 @@ static Expr *parse_predicate(Parser *p) {
             if (kwt->kw == KW_LIKE && p_accept_kw(p, KW_ESCAPE) && !(e->third = parse_primary(p)))
                 return NULL;
             break;
-        default: return l;
+        default:
+            return l;
         }
         e->left = l;
         e->negated = neg;

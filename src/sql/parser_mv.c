@@ -1,6 +1,6 @@
-/* Materialized views: CREATE MATERIALIZED VIEW (synchronous form = no refresh/partition/distribution
- * clauses), DROP, ALTER (ACTIVE, INACTIVE, RENAME, REFRESH, SET), REFRESH MATERIALIZED VIEW, and the
- * refresh description shared by CREATE and ALTER. */
+/* Materialized views: CREATE MATERIALIZED VIEW (synchronous form = no
+ * refresh/partition/distribution clauses), DROP, ALTER (ACTIVE, INACTIVE, RENAME, REFRESH, SET),
+ * REFRESH MATERIALIZED VIEW, and the refresh description shared by CREATE and ALTER. */
 #include <string.h>
 #include <strings.h>
 
@@ -10,8 +10,11 @@
 static bool refresh_every(Parser *p, RefreshDesc *r) {
     if (!p_expect(p, TK_LPAREN) || !p_expect_kw(p, KW_INTERVAL)) return false;
     if (!p_int64(p, &r->every_n)) return false;
-    if (r->every_n <= 0) return p_fail(p, ERR_PARSE, "EVERY needs a positive interval, got %lld", (long long)r->every_n);
-    static const char *units[] = {"SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR"};
+    if (r->every_n <= 0)
+        return p_fail(p, ERR_PARSE, "EVERY needs a positive interval, got %lld",
+                      (long long)r->every_n);
+    static const char *units[] = {"SECOND", "MINUTE", "HOUR",    "DAY",
+                                  "WEEK",   "MONTH",  "QUARTER", "YEAR"};
     const Token *u = p_peek(p);
     for (size_t i = 0; i < sizeof units / sizeof units[0] && u->type == TK_IDENT; i++)
         if (!strcasecmp(u->text, units[i])) r->every_unit = (char *)units[i];
@@ -36,7 +39,8 @@ bool p_refresh_desc(Parser *p, RefreshDesc *r) {
     if (p_accept_kw(p, KW_ASYNC)) {
         r->kind = REFRESH_ASYNC;
         if (p_accept_kw(p, KW_START)) {
-            if (!p_expect(p, TK_LPAREN) || !(r->start = p_string(p)) || !p_expect(p, TK_RPAREN)) return false;
+            if (!p_expect(p, TK_LPAREN) || !(r->start = p_string(p)) || !p_expect(p, TK_RPAREN))
+                return false;
         }
         if (p_accept_kw(p, KW_EVERY) && !refresh_every(p, r)) return false;
     } else if (p_accept_kw(p, KW_MANUAL)) {

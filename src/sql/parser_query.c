@@ -1,13 +1,15 @@
-/* Queries (WITH, SELECT cores, set operations, ORDER BY, LIMIT), FROM clauses with joins, and the DML
- * statements built on them: SELECT, INSERT, DELETE, UPDATE. Query.src and select items' Expr.src are
- * cut from the original text here (views store their definition; result columns take their names). */
+/* Queries (WITH, SELECT cores, set operations, ORDER BY, LIMIT), FROM clauses with joins, and the
+ * DML statements built on them: SELECT, INSERT, DELETE, UPDATE. Query.src and select items'
+ * Expr.src are cut from the original text here (views store their definition; result columns take
+ * their names). */
 #include <string.h>
 
 #include "sql/parser_int.h"
 
 bool p_starts_query(const Parser *p) {
     int k = 0;
-    while (p_is_at(p, k, TK_LPAREN)) k++;
+    while (p_is_at(p, k, TK_LPAREN))
+        k++;
     return p_is_kw_at(p, k, KW_SELECT) || p_is_kw_at(p, k, KW_WITH);
 }
 
@@ -92,7 +94,8 @@ bool p_partition_names(Parser *p, char ***out, int *n, bool *temp) {
 
 static bool at_partition_clause(const Parser *p) {
     return p_is_kw(p, KW_PARTITION) || p_is_kw(p, KW_PARTITIONS) ||
-           (p_is_kw(p, KW_TEMPORARY) && (p_is_kw_at(p, 1, KW_PARTITION) || p_is_kw_at(p, 1, KW_PARTITIONS)));
+           (p_is_kw(p, KW_TEMPORARY) &&
+            (p_is_kw_at(p, 1, KW_PARTITION) || p_is_kw_at(p, 1, KW_PARTITIONS)));
 }
 
 static bool opt_alias(Parser *p, char **alias) {
@@ -109,8 +112,8 @@ static TableRef *table_factor(Parser *p) {
     r->line = t->line;
     r->col = t->col;
     if (p_is(p, TK_LPAREN)) {
-        /* "(" opens a derived table or a parenthesised join; "((SELECT 1) AS s JOIN t)" is the latter,
-         * so try the query first and fall back on failure. */
+        /* "(" opens a derived table or a parenthesised join; "((SELECT 1) AS s JOIN t)" is the
+         * latter, so try the query first and fall back on failure. */
         if (p_starts_query(p)) {
             int save = p->pos;
             p_next(p);
@@ -221,9 +224,8 @@ static bool select_item(Parser *p, SelectItem *it) {
         p_next(p);
         it->expr = p_new_expr(p, EXPR_STAR, t);
     } else if ((t->type == TK_IDENT || t->type == TK_QIDENT) && p_is_at(p, 1, TK_DOT) &&
-               (p_is_at(p, 2, TK_STAR) ||
-                ((p_is_at(p, 2, TK_IDENT) || p_is_at(p, 2, TK_QIDENT)) && p_is_at(p, 3, TK_DOT) &&
-                 p_is_at(p, 4, TK_STAR)))) {
+               (p_is_at(p, 2, TK_STAR) || ((p_is_at(p, 2, TK_IDENT) || p_is_at(p, 2, TK_QIDENT)) &&
+                                           p_is_at(p, 3, TK_DOT) && p_is_at(p, 4, TK_STAR)))) {
         it->expr = p_new_expr(p, EXPR_STAR, t);
         if (p_is_at(p, 2, TK_STAR)) {
             it->expr->qual_table = t->text;
@@ -395,7 +397,8 @@ bool p_stmt_insert(Parser *p, Stmt *s) {
         p->pos += 2;
         if (!(ins->label = p_ident_or_string(p))) return false;
     }
-    if (p_is(p, TK_LPAREN) && !p_starts_query(p) && !p_ident_list(p, &ins->cols, &ins->ncols)) return false;
+    if (p_is(p, TK_LPAREN) && !p_starts_query(p) && !p_ident_list(p, &ins->cols, &ins->ncols))
+        return false;
     if (!p_opt_properties(p, &ins->props)) return false;
     if (p_accept_kw(p, KW_VALUES)) return values_rows(p, ins);
     if (p_starts_query(p)) return (ins->query = p_query(p)) != NULL;
@@ -407,7 +410,8 @@ bool p_stmt_delete(Parser *p, Stmt *s) {
     DeleteStmt *d = &s->u.del;
     if (!p_expect_kw(p, KW_FROM)) return false;
     if (!table_name(p, &d->db, &d->table)) return false;
-    if (at_partition_clause(p) && !p_partition_names(p, &d->partitions, &d->npartitions, NULL)) return false;
+    if (at_partition_clause(p) && !p_partition_names(p, &d->partitions, &d->npartitions, NULL))
+        return false;
     if (p_accept_kw(p, KW_WHERE) && !(d->where = p_expr(p))) return false;
     return true;
 }

@@ -108,13 +108,20 @@ bool p_stmt_show(Parser *p, Stmt *s) {
     p_next(p);
     switch (t->kw) {
     case KW_DATABASES:
-    case KW_SCHEMAS: s->kind = STMT_SHOW_DATABASES; return opt_like_where(p, sh);
-    case KW_TABLES: s->kind = STMT_SHOW_TABLES; return opt_from_db(p, sh) && opt_like_where(p, sh);
+    case KW_SCHEMAS:
+        s->kind = STMT_SHOW_DATABASES;
+        return opt_like_where(p, sh);
+    case KW_TABLES:
+        s->kind = STMT_SHOW_TABLES;
+        return opt_from_db(p, sh) && opt_like_where(p, sh);
     case KW_TABLE:
         s->kind = STMT_SHOW_TABLE_STATUS;
         return p_expect_kw(p, KW_STATUS) && opt_from_db(p, sh) && opt_like_where(p, sh);
-    case KW_COLUMNS: s->kind = STMT_SHOW_COLUMNS; return from_table(p, sh) && opt_like_where(p, sh);
-    case KW_CREATE: return show_create(p, s, sh);
+    case KW_COLUMNS:
+        s->kind = STMT_SHOW_COLUMNS;
+        return from_table(p, sh) && opt_like_where(p, sh);
+    case KW_CREATE:
+        return show_create(p, s, sh);
     case KW_TEMPORARY:
         sh->temporary = true;
         if (!p_expect_kw(p, KW_PARTITIONS)) return false;
@@ -126,34 +133,67 @@ bool p_stmt_show(Parser *p, Stmt *s) {
         s->kind = STMT_SHOW_DATA;
         if (p_accept_kw(p, KW_FROM)) return p_qualified_name(p, &sh->db, &sh->table);
         return true;
-    case KW_VARIABLES: s->kind = STMT_SHOW_VARIABLES; return opt_like_where(p, sh);
-    case KW_STATUS: s->kind = STMT_SHOW_STATUS; return opt_like_where(p, sh);
+    case KW_VARIABLES:
+        s->kind = STMT_SHOW_VARIABLES;
+        return opt_like_where(p, sh);
+    case KW_STATUS:
+        s->kind = STMT_SHOW_STATUS;
+        return opt_like_where(p, sh);
     case KW_GRANTS:
         s->kind = STMT_SHOW_GRANTS;
-        if (p_accept_kw(p, KW_FOR)) return (sh->user = p_user_ident(p)) != NULL;
+        if (p_accept_kw(p, KW_FOR)) {
+            if (p_current_user(p)) return !p->failed; /* FOR CURRENT_USER: user stays NULL */
+            return (sh->user = p_user_ident(p)) != NULL;
+        }
         return true;
     case KW_ALL:
         s->kind = STMT_SHOW_GRANTS;
         sh->all = true;
         return p_expect_kw(p, KW_GRANTS);
-    case KW_ROLES: s->kind = STMT_SHOW_ROLES; return true;
-    case KW_USERS: s->kind = STMT_SHOW_USERS; return true;
-    case KW_PROCESSLIST: s->kind = STMT_SHOW_PROCESSLIST; return true;
-    case KW_WARNINGS: s->kind = STMT_SHOW_WARNINGS; return opt_order_limit(p, sh);
-    case KW_ERRORS: s->kind = STMT_SHOW_ERRORS; return opt_order_limit(p, sh);
-    case KW_ENGINES: s->kind = STMT_SHOW_ENGINES; return true;
+    case KW_ROLES:
+        s->kind = STMT_SHOW_ROLES;
+        return true;
+    case KW_USERS:
+        s->kind = STMT_SHOW_USERS;
+        return true;
+    case KW_PROCESSLIST:
+        s->kind = STMT_SHOW_PROCESSLIST;
+        return true;
+    case KW_WARNINGS:
+        s->kind = STMT_SHOW_WARNINGS;
+        return opt_order_limit(p, sh);
+    case KW_ERRORS:
+        s->kind = STMT_SHOW_ERRORS;
+        return opt_order_limit(p, sh);
+    case KW_ENGINES:
+        s->kind = STMT_SHOW_ENGINES;
+        return true;
     case KW_CHARACTER:
         if (!p_expect_kw(p, KW_SET)) return false;
         /* fall through */
-    case KW_CHARSET: s->kind = STMT_SHOW_CHARSET; return opt_like_where(p, sh);
-    case KW_COLLATION: s->kind = STMT_SHOW_COLLATION; return opt_like_where(p, sh);
+    case KW_CHARSET:
+        s->kind = STMT_SHOW_CHARSET;
+        return opt_like_where(p, sh);
+    case KW_COLLATION:
+        s->kind = STMT_SHOW_COLLATION;
+        return opt_like_where(p, sh);
     case KW_INDEX:
     case KW_INDEXES:
-    case KW_KEYS: s->kind = STMT_SHOW_INDEX; return from_table(p, sh) && opt_where(p, sh);
-    case KW_FRONTENDS: s->kind = STMT_SHOW_FRONTENDS; return true;
-    case KW_BACKENDS: s->kind = STMT_SHOW_BACKENDS; return true;
-    case KW_PROC: s->kind = STMT_SHOW_PROC; return (sh->table = p_string(p)) != NULL;
-    case KW_REPOSITORIES: s->kind = STMT_SHOW_REPOSITORIES; return true;
+    case KW_KEYS:
+        s->kind = STMT_SHOW_INDEX;
+        return from_table(p, sh) && opt_where(p, sh);
+    case KW_FRONTENDS:
+        s->kind = STMT_SHOW_FRONTENDS;
+        return true;
+    case KW_BACKENDS:
+        s->kind = STMT_SHOW_BACKENDS;
+        return true;
+    case KW_PROC:
+        s->kind = STMT_SHOW_PROC;
+        return (sh->table = p_string(p)) != NULL;
+    case KW_REPOSITORIES:
+        s->kind = STMT_SHOW_REPOSITORIES;
+        return true;
     case KW_SNAPSHOT:
         s->kind = STMT_SHOW_SNAPSHOT;
         if (!p_expect_kw(p, KW_ON) || !(sh->repo = p_ident(p))) return false;
@@ -165,11 +205,14 @@ bool p_stmt_show(Parser *p, Stmt *s) {
     case KW_MATERIALIZED:
         s->kind = STMT_SHOW_MATERIALIZED_VIEWS;
         return p_expect_kw(p, KW_VIEWS) && opt_from_db(p, sh) && opt_like_where(p, sh);
-    case KW_ALTER: return show_alter(p, s, sh);
+    case KW_ALTER:
+        return show_alter(p, s, sh);
     case KW_LOAD:
         s->kind = STMT_SHOW_LOAD;
         return opt_from_db(p, sh) && opt_where(p, sh) && opt_order_limit(p, sh);
-    default: p->pos--; return p_error(p);
+    default:
+        p->pos--;
+        return p_error(p);
     }
 }
 

@@ -1,6 +1,7 @@
-/* Users, roles and privileges: CREATE/ALTER/DROP USER, CREATE/DROP ROLE, GRANT and REVOKE (privileges
- * on objects, or roles to users/roles), SET PASSWORD. Privilege names are stored upper-case with
- * multi-word names joined by one space ("CREATE TABLE"); ALL PRIVILEGES is stored as "ALL". */
+/* Users, roles and privileges: CREATE/ALTER/DROP USER, CREATE/DROP ROLE, GRANT and REVOKE
+ * (privileges on objects, or roles to users/roles), SET PASSWORD. Privilege names are stored
+ * upper-case with multi-word names joined by one space ("CREATE TABLE"); ALL PRIVILEGES is stored
+ * as "ALL". */
 #include <string.h>
 #include <strings.h>
 
@@ -91,7 +92,8 @@ bool p_stmt_set_password(Parser *p, Stmt *s) {
     s->kind = STMT_SET_PASSWORD;
     SetPasswordStmt *sp = &s->u.set_password;
     if (!p_expect_kw(p, KW_PASSWORD)) return false;
-    if (p_accept_kw(p, KW_FOR) && !(sp->user = p_user_ident(p))) return false;
+    if (p_accept_kw(p, KW_FOR) && !p_current_user(p) && !(sp->user = p_user_ident(p))) return false;
+    if (p->failed) return false;
     if (!p_expect(p, TK_EQ)) return false;
     if (p_is_kw(p, KW_PASSWORD) && p_is_at(p, 1, TK_LPAREN)) {
         p->pos += 2;
@@ -177,7 +179,8 @@ static bool grant_object(Parser *p, GrantStmt *g) {
     }
     if (p_accept_kw(p, KW_TABLE)) return grant_table_name(p, g, "TABLE");
     if (p_accept_kw(p, KW_VIEW)) return grant_table_name(p, g, "VIEW");
-    if (p_accept_kws(p, KW_MATERIALIZED, KW_VIEW)) return grant_table_name(p, g, "MATERIALIZED VIEW");
+    if (p_accept_kws(p, KW_MATERIALIZED, KW_VIEW))
+        return grant_table_name(p, g, "MATERIALIZED VIEW");
     if (p_accept_kw(p, KW_DATABASE)) {
         g->obj_kind = "DATABASE";
         g->obj_type = GOBJ_DATABASE;
@@ -186,7 +189,8 @@ static bool grant_object(Parser *p, GrantStmt *g) {
     if (p_accept_kw(p, KW_ALL)) {
         if (p_accept_kw(p, KW_TABLES)) return grant_all_in(p, g, "TABLE");
         if (p_accept_kw(p, KW_VIEWS)) return grant_all_in(p, g, "VIEW");
-        if (p_accept_kws(p, KW_MATERIALIZED, KW_VIEWS)) return grant_all_in(p, g, "MATERIALIZED VIEW");
+        if (p_accept_kws(p, KW_MATERIALIZED, KW_VIEWS))
+            return grant_all_in(p, g, "MATERIALIZED VIEW");
         if (p_accept_kw(p, KW_DATABASES)) {
             g->obj_kind = "DATABASE";
             g->obj_type = GOBJ_GLOBAL;
@@ -228,7 +232,9 @@ bool p_stmt_grant(Parser *p, Stmt *s, bool revoke) {
         P_PUSH(p, items, n, cap, text);
     } while (p_accept(p, TK_COMMA));
     if (p_accept_kw(p, KW_ON)) {
-        if (quoted) return p_fail(p, ERR_PARSE, "A privilege name cannot be quoted: write GRANT SELECT ON ...");
+        if (quoted)
+            return p_fail(p, ERR_PARSE,
+                          "A privilege name cannot be quoted: write GRANT SELECT ON ...");
         g->privs = arena_alloc(p->a, sizeof(char *) * (size_t)n);
         for (int i = 0; i < n; i++) {
             char *u = upper(p, items[i]);

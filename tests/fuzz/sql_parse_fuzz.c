@@ -1,6 +1,7 @@
 /* libFuzzer target for the SQL front end (build with `make fuzz`, run
- * `build/fuzz/sql_parse_fuzz tests/fuzz/sql_corpus`): any input must parse or fail cleanly, never crash,
- * and whatever parses must print back to SQL that re-parses to the same text (sql_roundtrip.h). */
+ * `build/fuzz/sql_parse_fuzz tests/fuzz/sql_corpus`): any input must parse or fail cleanly, never
+ * crash, and whatever parses must print back to SQL that re-parses to the same text
+ * (sql_roundtrip.h). */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -10,7 +10,8 @@
 #include "sql/ast_print.h"
 #include "sql/parser.h"
 
-/* Printing may add parentheses, so text right at the nesting limit can print deeper than the limit. */
+/* Printing may add parentheses, so text right at the nesting limit can print deeper than the limit.
+ */
 static int sql_roundtrip_too_deep(const Error *err) {
     return strstr(err->msg, "nested too deeply") != NULL;
 }
@@ -35,13 +36,15 @@ static int sql_check_roundtrip(Arena *a, const char *sql, size_t len) {
                     sb_free(&p1);
                     continue;
                 }
-                fprintf(stderr, "printed query does not re-parse: %s\n  input: %.*s\n  printed: %s\n",
+                fprintf(stderr,
+                        "printed query does not re-parse: %s\n  input: %.*s\n  printed: %s\n",
                         err2.msg, (int)len, sql, sb_str(&p1));
                 bad = 1;
             } else {
                 ast_print_query(q2, &p2);
                 if (strcmp(sb_str(&p1), sb_str(&p2)) != 0) {
-                    fprintf(stderr, "query print is unstable:\n  %s\n  %s\n", sb_str(&p1), sb_str(&p2));
+                    fprintf(stderr, "query print is unstable:\n  %s\n  %s\n", sb_str(&p1),
+                            sb_str(&p2));
                     bad = 1;
                 }
             }
@@ -66,13 +69,15 @@ static int sql_check_roundtrip(Arena *a, const char *sql, size_t len) {
                 sb_free(&p1);
                 return bad;
             }
-            fprintf(stderr, "printed expression does not re-parse: %s\n  input: %.*s\n  printed: %s\n", err.msg,
-                    (int)len, sql, sb_str(&p1));
+            fprintf(stderr,
+                    "printed expression does not re-parse: %s\n  input: %.*s\n  printed: %s\n",
+                    err.msg, (int)len, sql, sb_str(&p1));
             bad = 1;
         } else {
             ast_print_expr(e2, &p2);
             if (strcmp(sb_str(&p1), sb_str(&p2)) != 0) {
-                fprintf(stderr, "expression print is unstable:\n  %s\n  %s\n", sb_str(&p1), sb_str(&p2));
+                fprintf(stderr, "expression print is unstable:\n  %s\n  %s\n", sb_str(&p1),
+                        sb_str(&p2));
                 bad = 1;
             }
         }

@@ -3,7 +3,8 @@
 #include "sql_test_util.h"
 
 TEST(create_user) {
-    PARSE(s, "CREATE USER IF NOT EXISTS 'jack'@'192.168.%' IDENTIFIED BY 'secret' DEFAULT ROLE r1, 'r2'");
+    PARSE(s, "CREATE USER IF NOT EXISTS 'jack'@'192.168.%' IDENTIFIED BY 'secret' DEFAULT ROLE r1, "
+             "'r2'");
     CHECK_INT(s->kind, STMT_CREATE_USER);
     CreateUserStmt *c = &s->u.create_user;
     CHECK(c->if_not_exists);
@@ -18,7 +19,8 @@ TEST(create_user) {
     CHECK_STR(s2->u.create_user.user.user, "bob");
     CHECK_STR(s2->u.create_user.user.host, "%");
     CHECK(s2->u.create_user.password == NULL);
-    PARSE(s3, "create user `al`@`localhost` identified by password '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9'");
+    PARSE(s3, "create user `al`@`localhost` identified by password "
+              "'*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9'");
     CHECK_STR(s3->u.create_user.user.user, "al");
     CHECK_STR(s3->u.create_user.user.host, "localhost");
     CHECK(s3->u.create_user.password_is_hash);
@@ -65,11 +67,15 @@ TEST(roles_and_passwords) {
     CHECK_STR(s4->u.set_password.user->user, "jack");
     CHECK(s4->u.set_password.is_hashed);
     PARSE(s5, "SET password = 'x'");
+    PARSE(s6, "SET PASSWORD FOR CURRENT_USER() = PASSWORD('y')");
+    CHECK(s6->u.set_password.user == NULL);
+    CHECK_STR(s6->u.set_password.password, "y");
     CHECK_INT(s5->kind, STMT_SET_PASSWORD);
 }
 
 TEST(grants) {
-    PARSE(s, "GRANT SELECT, INSERT, CREATE TABLE, create materialized view ON db1.* TO USER 'u'@'%' WITH GRANT OPTION");
+    PARSE(s, "GRANT SELECT, INSERT, CREATE TABLE, create materialized view ON db1.* TO USER "
+             "'u'@'%' WITH GRANT OPTION");
     CHECK_INT(s->kind, STMT_GRANT);
     GrantStmt *g = &s->u.grant;
     CHECK(!g->role_grant);
@@ -203,7 +209,8 @@ TEST(show_family) {
     PARSE(s12, "SHOW CREATE DATABASE d");
     CHECK_INT(s12->kind, STMT_SHOW_CREATE_DATABASE);
     CHECK_STR(s12->u.show.db, "d");
-    PARSE(s13, "SHOW TEMPORARY PARTITIONS FROM d.t WHERE PartitionName = 'p1' ORDER BY PartitionId DESC LIMIT 2, 5");
+    PARSE(s13, "SHOW TEMPORARY PARTITIONS FROM d.t WHERE PartitionName = 'p1' ORDER BY PartitionId "
+               "DESC LIMIT 2, 5");
     CHECK_INT(s13->kind, STMT_SHOW_PARTITIONS);
     CHECK(s13->u.show.temporary);
     CHECK_STR(s13->u.show.table, "t");
@@ -239,6 +246,9 @@ TEST(show_family) {
     CHECK(!s21->u.show.all);
     PARSE(s22, "SHOW GRANTS");
     CHECK(s22->u.show.user == NULL);
+    PARSE(s22b, "SHOW GRANTS FOR CURRENT_USER()");
+    CHECK(s22b->u.show.user == NULL);
+    CHECK_STR(PARSE_ERR("DROP USER CURRENT_USER"), NEAR("CURRENT_USER", 1));
     PARSE(s23, "SHOW ALL GRANTS");
     CHECK(s23->u.show.all);
     CHECK_INT(s23->kind, STMT_SHOW_GRANTS);
@@ -271,14 +281,22 @@ TEST(show_family) {
     struct {
         const char *sql;
         StmtKind kind;
-    } simple[] = {{"SHOW ROLES", STMT_SHOW_ROLES},         {"SHOW USERS", STMT_SHOW_USERS},
-                  {"SHOW WARNINGS", STMT_SHOW_WARNINGS},   {"SHOW ERRORS", STMT_SHOW_ERRORS},
-                  {"SHOW ENGINES", STMT_SHOW_ENGINES},     {"SHOW CHARSET", STMT_SHOW_CHARSET},
-                  {"SHOW CHARACTER SET", STMT_SHOW_CHARSET}, {"SHOW COLLATION", STMT_SHOW_COLLATION},
-                  {"SHOW FRONTENDS", STMT_SHOW_FRONTENDS}, {"SHOW BACKENDS", STMT_SHOW_BACKENDS},
-                  {"SHOW REPOSITORIES", STMT_SHOW_REPOSITORIES}, {"SHOW PROCESSLIST", STMT_SHOW_PROCESSLIST},
-                  {"SHOW SCHEMAS", STMT_SHOW_DATABASES},   {"SHOW STATUS", STMT_SHOW_STATUS},
-                  {"SHOW INDEXES FROM t", STMT_SHOW_INDEX}, {"SHOW COLLATION LIKE 'utf8%'", STMT_SHOW_COLLATION}};
+    } simple[] = {{"SHOW ROLES", STMT_SHOW_ROLES},
+                  {"SHOW USERS", STMT_SHOW_USERS},
+                  {"SHOW WARNINGS", STMT_SHOW_WARNINGS},
+                  {"SHOW ERRORS", STMT_SHOW_ERRORS},
+                  {"SHOW ENGINES", STMT_SHOW_ENGINES},
+                  {"SHOW CHARSET", STMT_SHOW_CHARSET},
+                  {"SHOW CHARACTER SET", STMT_SHOW_CHARSET},
+                  {"SHOW COLLATION", STMT_SHOW_COLLATION},
+                  {"SHOW FRONTENDS", STMT_SHOW_FRONTENDS},
+                  {"SHOW BACKENDS", STMT_SHOW_BACKENDS},
+                  {"SHOW REPOSITORIES", STMT_SHOW_REPOSITORIES},
+                  {"SHOW PROCESSLIST", STMT_SHOW_PROCESSLIST},
+                  {"SHOW SCHEMAS", STMT_SHOW_DATABASES},
+                  {"SHOW STATUS", STMT_SHOW_STATUS},
+                  {"SHOW INDEXES FROM t", STMT_SHOW_INDEX},
+                  {"SHOW COLLATION LIKE 'utf8%'", STMT_SHOW_COLLATION}};
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
         PARSE(x, simple[i].sql);
         CHECK_INT(x->kind, simple[i].kind);

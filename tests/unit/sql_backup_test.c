@@ -1,6 +1,6 @@
-/* Statement tests for the backup/restore surface (repositories, BACKUP and RESTORE in both the legacy
- * and the v3.4 forms, SHOW SNAPSHOT/BACKUP/RESTORE, CANCEL, DROP/VERIFY SNAPSHOT) and for materialized
- * views (CREATE, DROP, ALTER, REFRESH, CANCEL REFRESH). */
+/* Statement tests for the backup/restore surface (repositories, BACKUP and RESTORE in both the
+ * legacy and the v3.4 forms, SHOW SNAPSHOT/BACKUP/RESTORE, CANCEL, DROP/VERIFY SNAPSHOT) and for
+ * materialized views (CREATE, DROP, ALTER, REFRESH, CANCEL REFRESH). */
 #include "sql_test_util.h"
 
 TEST(repositories) {
@@ -16,7 +16,8 @@ TEST(repositories) {
     CHECK_STR(r->location, "s3a://bucket/backup");
     CHECK_INT(r->props.n, 3);
     CHECK_STR(proplist_get(&r->props, "aws.s3.secret_key"), "SK");
-    PARSE(s2, "CREATE READ ONLY REPOSITORY hdfs_repo WITH BROKER hdfs_broker ON LOCATION 'hdfs://nn:50070/bk' "
+    PARSE(s2, "CREATE READ ONLY REPOSITORY hdfs_repo WITH BROKER hdfs_broker ON LOCATION "
+              "'hdfs://nn:50070/bk' "
               "PROPERTIES ('username' = 'u', 'password' = 'p')");
     r = &s2->u.create_repo;
     CHECK(r->read_only);
@@ -35,8 +36,10 @@ TEST(repositories) {
     PARSE(s5, "SHOW REPOSITORIES");
     CHECK_INT(s5->kind, STMT_SHOW_REPOSITORIES);
     CHECK_STR(PARSE_ERR("CREATE REPOSITORY r ON 's3://x'"), NEAR("'s3://x'", 1));
-    CHECK_STR(PARSE_ERR("CREATE REPOSITORY r WITH ON LOCATION 's3://x'"), NEAR("ON LOCATION 's3://x'", 1));
-    CHECK_STR(PARSE_ERR("CREATE READ REPOSITORY r ON LOCATION 'x'"), NEAR("READ REPOSITORY r ON LOCATION 'x'", 1));
+    CHECK_STR(PARSE_ERR("CREATE REPOSITORY r WITH ON LOCATION 's3://x'"),
+              NEAR("ON LOCATION 's3://x'", 1));
+    CHECK_STR(PARSE_ERR("CREATE READ REPOSITORY r ON LOCATION 'x'"),
+              NEAR("READ REPOSITORY r ON LOCATION 'x'", 1));
     CHECK_STR(PARSE_ERR("CREATE REPOSITORY r ON LOCATION x"), NEAR("x", 1));
 }
 
@@ -80,7 +83,8 @@ TEST(backup_v34) {
     PARSE(s, "BACKUP DATABASE sr_hub SNAPSHOT sr_hub_backup TO test_repo "
              "ON (TABLE t1, TABLE t2 PARTITION (p1), MATERIALIZED VIEW mv1, VIEW v1, FUNCTION f1, "
              "ALL TABLES, ALL MATERIALIZED VIEWS, ALL VIEWS, ALL FUNCTIONS, ALL TABLE, "
-             "MATERIALIZED VIEWS mv2, VIEWS v2, TABLES t3, FUNCTIONS d.f2) PROPERTIES ('timeout' = '7200')");
+             "MATERIALIZED VIEWS mv2, VIEWS v2, TABLES t3, FUNCTIONS d.f2) PROPERTIES ('timeout' = "
+             "'7200')");
     BackupStmt *b = &s->u.backup;
     CHECK(b->database_form);
     CHECK_STR(b->db, "sr_hub");
@@ -88,10 +92,12 @@ TEST(backup_v34) {
     CHECK_STR(b->label, "sr_hub_backup");
     CHECK_INT(b->nobjs, 14);
     if (b->nobjs != 14) return;
-    BackupObjKind want[] = {BOBJ_TABLE, BOBJ_TABLE, BOBJ_MV, BOBJ_VIEW, BOBJ_FUNCTION, BOBJ_ALL_TABLES, BOBJ_ALL_MVS,
-                            BOBJ_ALL_VIEWS, BOBJ_ALL_FUNCTIONS, BOBJ_ALL_TABLES, BOBJ_MV, BOBJ_VIEW, BOBJ_TABLE,
-                            BOBJ_FUNCTION};
-    for (int i = 0; i < 14; i++) CHECK_INT(b->objs[i].kind, want[i]);
+    BackupObjKind want[] = {BOBJ_TABLE,         BOBJ_TABLE,      BOBJ_MV,      BOBJ_VIEW,
+                            BOBJ_FUNCTION,      BOBJ_ALL_TABLES, BOBJ_ALL_MVS, BOBJ_ALL_VIEWS,
+                            BOBJ_ALL_FUNCTIONS, BOBJ_ALL_TABLES, BOBJ_MV,      BOBJ_VIEW,
+                            BOBJ_TABLE,         BOBJ_FUNCTION};
+    for (int i = 0; i < 14; i++)
+        CHECK_INT(b->objs[i].kind, want[i]);
     CHECK_STR(b->objs[1].name, "t2");
     CHECK_INT(b->objs[1].npartitions, 1);
     CHECK_STR(b->objs[2].name, "mv1");
@@ -120,9 +126,11 @@ TEST(backup_v34) {
 }
 
 TEST(restore) {
-    PARSE(s, "RESTORE SNAPSHOT example_db1.`snapshot_1`\nFROM `example_repo`\n"
-             "ON ( `backup_tbl` PARTITION (`p1`, `p2`) AS `new_tbl`, `backup_tbl2` )\n"
-             "PROPERTIES (\"backup_timestamp\" = \"2018-05-04-16-45-08\", \"replication_num\" = \"1\")");
+    PARSE(
+        s,
+        "RESTORE SNAPSHOT example_db1.`snapshot_1`\nFROM `example_repo`\n"
+        "ON ( `backup_tbl` PARTITION (`p1`, `p2`) AS `new_tbl`, `backup_tbl2` )\n"
+        "PROPERTIES (\"backup_timestamp\" = \"2018-05-04-16-45-08\", \"replication_num\" = \"1\")");
     CHECK_INT(s->kind, STMT_RESTORE);
     RestoreStmt *r = &s->u.restore;
     CHECK_STR(r->db, "example_db1");
@@ -154,14 +162,16 @@ TEST(restore) {
     CHECK(s3->u.restore.target_db == NULL);
     CHECK(!s3->u.restore.has_props);
     PARSE(s4, "RESTORE SNAPSHOT d.l FROM r ON (d2.t)");
-    CHECK_STR(s4->u.restore.objs[0].db, "d2"); /* RESTORE rejects db-qualified objects at analysis */
+    CHECK_STR(s4->u.restore.objs[0].db,
+              "d2"); /* RESTORE rejects db-qualified objects at analysis */
     CHECK_STR(PARSE_ERR("RESTORE SNAPSHOT l TO r"), NEAR("TO r", 1));
     CHECK_STR(PARSE_ERR("RESTORE l FROM r"), NEAR("l FROM r", 1));
     CHECK_STR(PARSE_ERR("RESTORE SNAPSHOT l FROM r PROPERTIES"), NEAR("", 1));
 }
 
 TEST(show_and_cancel) {
-    PARSE(s, "SHOW SNAPSHOT ON example_repo WHERE SNAPSHOT = \"backup1\" AND TIMESTAMP = \"2018-05-05-15-34-26\"");
+    PARSE(s, "SHOW SNAPSHOT ON example_repo WHERE SNAPSHOT = \"backup1\" AND TIMESTAMP = "
+             "\"2018-05-05-15-34-26\"");
     CHECK_INT(s->kind, STMT_SHOW_SNAPSHOT);
     CHECK_STR(s->u.show.repo, "example_repo");
     Expr *w = s->u.show.where;
@@ -229,7 +239,8 @@ TEST(materialized_views) {
     PARSE(s, "CREATE MATERIALIZED VIEW IF NOT EXISTS d.mv1 COMMENT 'daily' "
              "PARTITION BY date_trunc('day', k1) DISTRIBUTED BY HASH (k2) BUCKETS 4 "
              "REFRESH ASYNC START ('2024-01-01 00:00:00') EVERY (INTERVAL 1 DAY) "
-             "ORDER BY (k1) PROPERTIES ('replication_num' = '1') AS SELECT k1, k2, sum(v) s FROM t GROUP BY k1, k2");
+             "ORDER BY (k1) PROPERTIES ('replication_num' = '1') AS SELECT k1, k2, sum(v) s FROM t "
+             "GROUP BY k1, k2");
     CHECK_INT(s->kind, STMT_CREATE_MV);
     CreateMvStmt *m = &s->u.create_mv;
     CHECK(m->if_not_exists);
@@ -261,7 +272,8 @@ TEST(materialized_views) {
     PARSE(s5, "CREATE MATERIALIZED VIEW mv5 REFRESH INCREMENTAL DEFERRED AS SELECT 1");
     CHECK_INT(s5->u.create_mv.refresh.kind, REFRESH_INCREMENTAL);
     CHECK(s5->u.create_mv.refresh.deferred);
-    PARSE(s6, "CREATE MATERIALIZED VIEW mv6 PARTITION BY k DISTRIBUTED BY RANDOM REFRESH ASYNC EVERY (INTERVAL 30 MINUTE) AS SELECT k FROM t");
+    PARSE(s6, "CREATE MATERIALIZED VIEW mv6 PARTITION BY k DISTRIBUTED BY RANDOM REFRESH ASYNC "
+              "EVERY (INTERVAL 30 MINUTE) AS SELECT k FROM t");
     CHECK_INT(s6->u.create_mv.partition_expr->kind, EXPR_COLUMN);
     CHECK_INT(s6->u.create_mv.refresh.every_n, 30);
     CHECK_STR(s6->u.create_mv.refresh.every_unit, "MINUTE");
@@ -306,8 +318,10 @@ TEST(materialized_views) {
     CHECK_INT(r3->kind, STMT_CANCEL_REFRESH_MV);
     CHECK_STR(r3->u.refresh_mv.name, "mv1");
 
-    CHECK_STR(PARSE_ERR("CREATE MATERIALIZED VIEW mv REFRESH SOMETIMES AS SELECT 1"), NEAR("SOMETIMES AS SELECT 1", 1));
-    CHECK_STR(PARSE_ERR("CREATE MATERIALIZED VIEW mv REFRESH ASYNC EVERY (1 DAY) AS SELECT 1"), NEAR("1 DAY) AS SELECT 1", 1));
+    CHECK_STR(PARSE_ERR("CREATE MATERIALIZED VIEW mv REFRESH SOMETIMES AS SELECT 1"),
+              NEAR("SOMETIMES AS SELECT 1", 1));
+    CHECK_STR(PARSE_ERR("CREATE MATERIALIZED VIEW mv REFRESH ASYNC EVERY (1 DAY) AS SELECT 1"),
+              NEAR("1 DAY) AS SELECT 1", 1));
     CHECK_STR(PARSE_ERR("CREATE MATERIALIZED VIEW mv SELECT 1"), NEAR("SELECT 1", 1));
     CHECK_STR(PARSE_ERR("ALTER MATERIALIZED VIEW mv DANCE"), NEAR("DANCE", 1));
     CHECK_STR(PARSE_ERR("REFRESH MATERIALIZED VIEW mv WITH MODE"), NEAR("MODE", 1));

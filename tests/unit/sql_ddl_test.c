@@ -1,10 +1,12 @@
-/* Statement tests for databases, tables and data changes: CREATE/DROP DATABASE, CREATE TABLE (columns,
- * indexes, keys, range/list/expression partitions, distribution, ORDER BY, PROPERTIES, AS SELECT, LIKE),
- * DROP/TRUNCATE, ALTER TABLE operations, views, INSERT/DELETE/UPDATE, and their syntax errors. */
+/* Statement tests for databases, tables and data changes: CREATE/DROP DATABASE, CREATE TABLE
+ * (columns, indexes, keys, range/list/expression partitions, distribution, ORDER BY, PROPERTIES, AS
+ * SELECT, LIKE), DROP/TRUNCATE, ALTER TABLE operations, views, INSERT/DELETE/UPDATE, and their
+ * syntax errors. */
 #include "sql_test_util.h"
 
 TEST(databases) {
-    PARSE(s, "CREATE DATABASE IF NOT EXISTS d1 PROPERTIES (\"replication_num\" = \"1\", 'k2' = 'v2')");
+    PARSE(s,
+          "CREATE DATABASE IF NOT EXISTS d1 PROPERTIES (\"replication_num\" = \"1\", 'k2' = 'v2')");
     CHECK_INT(s->kind, STMT_CREATE_DATABASE);
     CHECK_STR(s->u.create_db.db, "d1");
     CHECK(s->u.create_db.if_not_exists);
@@ -159,8 +161,9 @@ TEST(create_table_models) {
     CHECK_INT(s3->u.create_table.keys, KEYS_PRIMARY);
     CHECK_INT(s3->u.create_table.cols[1].type.id, TYPE_CHAR);
     CHECK_INT(s3->u.create_table.cols[1].type.len, 5);
-    PARSE(s4, "CREATE TABLE plain (a TINYINT, b SMALLINT, c LARGEINT, d FLOAT, e DOUBLE, f DATETIME, "
-              "g DECIMALV3(38, 10), h INTEGER, `date` DATE, status INT, `type` INT, label INT)");
+    PARSE(s4,
+          "CREATE TABLE plain (a TINYINT, b SMALLINT, c LARGEINT, d FLOAT, e DOUBLE, f DATETIME, "
+          "g DECIMALV3(38, 10), h INTEGER, `date` DATE, status INT, `type` INT, label INT)");
     CreateTableStmt *c4 = &s4->u.create_table;
     CHECK_INT(c4->keys, KEYS_NONE);
     CHECK(c4->partition == NULL);
@@ -192,7 +195,8 @@ TEST(create_table_partitions) {
     CHECK_INT(pd->defs[0].values[1].n, 2);
     CHECK_STR(pd->defs[0].values[1].values[0], "y");
     CHECK_STR(pd->defs[0].values[1].values[1], "2");
-    PARSE(s3, "CREATE TABLE e (dt DATETIME, v INT) PARTITION BY date_trunc('day', dt) DISTRIBUTED BY HASH (v)");
+    PARSE(s3, "CREATE TABLE e (dt DATETIME, v INT) PARTITION BY date_trunc('day', dt) DISTRIBUTED "
+              "BY HASH (v)");
     pd = s3->u.create_table.partition;
     CHECK_INT(pd->type, PART_EXPR);
     CHECK(pd->expr != NULL);
@@ -208,7 +212,8 @@ TEST(create_table_partitions) {
     CHECK_STR(pd->cols[1], "c2");
     PARSE(s5, "CREATE TABLE e3 (c1 INT) PARTITION BY c1");
     CHECK_INT(s5->u.create_table.partition->ncols, 1);
-    PARSE(s6, "CREATE TABLE r (k INT, v INT) PARTITION BY RANGE (k) (START (\"1\") END (\"10\") EVERY (1), "
+    PARSE(s6, "CREATE TABLE r (k INT, v INT) PARTITION BY RANGE (k) (START (\"1\") END (\"10\") "
+              "EVERY (1), "
               "PARTITION pn VALUES LESS THAN (\"-5\", '3'), PARTITION pm VALUES LESS THAN (-7))");
     pd = s6->u.create_table.partition;
     CHECK_INT(pd->defs[0].kind, PDEF_BATCH);
@@ -227,7 +232,8 @@ TEST(create_table_as_and_like) {
     CHECK_INT(c->ncols, 0);
     CHECK(c->as_select != NULL);
     CHECK_STR(c->as_select->src, "SELECT a, b FROM t1 WHERE a > 1");
-    PARSE(s2, "CREATE TABLE t3 DISTRIBUTED BY HASH (a) PROPERTIES ('replication_num' = '1') AS SELECT a FROM t1");
+    PARSE(s2, "CREATE TABLE t3 DISTRIBUTED BY HASH (a) PROPERTIES ('replication_num' = '1') AS "
+              "SELECT a FROM t1");
     CHECK_INT(s2->u.create_table.distribution->type, DIST_HASH);
     CHECK_STR(s2->u.create_table.as_select->src, "SELECT a FROM t1");
     PARSE(s3, "CREATE TABLE IF NOT EXISTS d.t4 LIKE d2.t1");
@@ -245,13 +251,16 @@ TEST(create_table_errors) {
     CHECK_STR(PARSE_ERR("CREATE TABLE t"), NEAR("", 1));
     CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT,)"), NEAR(")", 1));
     CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT) DUPLICATE KEY a"), NEAR("a", 1));
-    CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT)\nPARTITION BY RANGE (a) (PARTITION p VALUES MORE THAN (1))"),
-              NEAR("MORE THAN (1))", 2));
+    CHECK_STR(
+        PARSE_ERR(
+            "CREATE TABLE t (a INT)\nPARTITION BY RANGE (a) (PARTITION p VALUES MORE THAN (1))"),
+        NEAR("MORE THAN (1))", 2));
     CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT) DISTRIBUTED BY SPREAD (a)"), NEAR("SPREAD (a)", 1));
     CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT) DISTRIBUTED BY HASH (a) BUCKETS x"), NEAR("x", 1));
     CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT DEFAULT)"), NEAR(")", 1));
     CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT) ENGINE OLAP"), NEAR("OLAP", 1));
-    CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT) PARTITION BY RANGE (a) (START ('1') END ('5') EVERY (INTERVAL 1 CENTURY))"),
+    CHECK_STR(PARSE_ERR("CREATE TABLE t (a INT) PARTITION BY RANGE (a) (START ('1') END ('5') "
+                        "EVERY (INTERVAL 1 CENTURY))"),
               NEAR("CENTURY))", 1));
     CHECK_STR(PARSE_ERR("CREATE TABLE t (a JSONB)"), "Unknown data type 'JSONB'");
     CHECK_INT(T_ERR.code, ERR_PARSE);
@@ -290,8 +299,10 @@ TEST(drop_truncate) {
 TEST(alter_table) {
     PARSE(s, "ALTER TABLE d.t ADD PARTITION IF NOT EXISTS p5 VALUES LESS THAN ('2025-01-01') "
              "DISTRIBUTED BY HASH (id) BUCKETS 4, DROP PARTITION IF EXISTS p1 FORCE, "
-             "DROP TEMPORARY PARTITION tp, RENAME PARTITION p2 p2b, SET (\"dynamic_partition.enable\" = \"false\"), "
-             "MODIFY PARTITION p3 SET ('storage_medium' = 'HDD'), COMMENT = 'new comment', SWAP WITH t2, "
+             "DROP TEMPORARY PARTITION tp, RENAME PARTITION p2 p2b, SET "
+             "(\"dynamic_partition.enable\" = \"false\"), "
+             "MODIFY PARTITION p3 SET ('storage_medium' = 'HDD'), COMMENT = 'new comment', SWAP "
+             "WITH t2, "
              "ADD ROLLUP r1 (a, b), DROP ROLLUP r0");
     CHECK_INT(s->kind, STMT_ALTER_TABLE);
     AlterTableStmt *a = &s->u.alter_table;
@@ -352,7 +363,8 @@ TEST(alter_table) {
     PARSE(s3, "ALTER TABLE t RENAME t_new");
     CHECK_INT(s3->u.alter_table.ops[0].kind, ALTER_RENAME);
     CHECK_STR(s3->u.alter_table.ops[0].new_name, "t_new");
-    PARSE(s4, "ALTER TABLE t ADD PARTITIONS START ('2024-01-01') END ('2024-01-05') EVERY (INTERVAL 1 DAY)");
+    PARSE(s4, "ALTER TABLE t ADD PARTITIONS START ('2024-01-01') END ('2024-01-05') EVERY "
+              "(INTERVAL 1 DAY)");
     CHECK_INT(s4->u.alter_table.ops[0].part->kind, PDEF_BATCH);
     CHECK_STR(s4->u.alter_table.ops[0].part->every_unit, "DAY");
     PARSE(s5, "ALTER TABLE t ADD PARTITION p VALUES IN ('a', 'b')");
@@ -366,13 +378,15 @@ TEST(alter_table) {
     PARSE(s8, "ALTER TABLE t COMMENT 'c'");
     CHECK_STR(s8->u.alter_table.ops[0].new_name, "c");
     CHECK_STR(PARSE_ERR("ALTER TABLE t FROB x"), NEAR("FROB x", 1));
-    CHECK_STR(PARSE_ERR("ALTER TABLE t ADD PARTITIONS p1 VALUES LESS THAN ('1')"), NEAR("p1 VALUES LESS THAN ('1')", 1));
+    CHECK_STR(PARSE_ERR("ALTER TABLE t ADD PARTITIONS p1 VALUES LESS THAN ('1')"),
+              NEAR("p1 VALUES LESS THAN ('1')", 1));
     CHECK_STR(PARSE_ERR("ALTER TABLE t DROP PARTITION"), NEAR("", 1));
     CHECK_STR(PARSE_ERR("ALTER TABLE t SWAP t2"), NEAR("t2", 1));
 }
 
 TEST(views) {
-    PARSE(s, "CREATE OR REPLACE VIEW d.v (a COMMENT 'col a', b) COMMENT 'my view' AS SELECT x, y FROM t WHERE x > 0");
+    PARSE(s, "CREATE OR REPLACE VIEW d.v (a COMMENT 'col a', b) COMMENT 'my view' AS SELECT x, y "
+             "FROM t WHERE x > 0");
     CHECK_INT(s->kind, STMT_CREATE_VIEW);
     CreateViewStmt *v = &s->u.create_view;
     CHECK(v->or_replace);

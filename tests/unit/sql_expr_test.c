@@ -217,9 +217,11 @@ TEST(functions) {
     CHECK_STR(e4->text, "mydb.f");
     CHECK_INT(e4->nargs, 1);
     /* keywords used as function names */
-    const char *names[] = {"date(x)", "if(a, 1, 2)", "left('abc', 1)", "right('abc', 1)", "year(d)",
-                           "mod(7, 2)", "replace('a', 'b', 'c')", "char(65)", "database()",
-                           "current_user()", "timestamp(x)", "insert('a', 1, 1, 'b')", "week(d)"};
+    const char *names[] = {
+        "date(x)",    "if(a, 1, 2)",    "left('abc', 1)",         "right('abc', 1)",
+        "year(d)",    "mod(7, 2)",      "replace('a', 'b', 'c')", "char(65)",
+        "database()", "current_user()", "timestamp(x)",           "insert('a', 1, 1, 'b')",
+        "week(d)"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         EXPR(f, names[i]);
         CHECK_INT(f->kind, EXPR_FUNC);
@@ -343,6 +345,8 @@ TEST(print_round_trip) {
     EXPR_RT("(a = 1) is null", "a = 1 IS NULL");
     EXPR_RT("~(a+1)", "~(a + 1)");
     EXPR_RT("db.f(x)", "db.f(x)");
+    EXPR_RT("LEFT('a', 1) + if(a, 1, 2)", "LEFT('a', 1) + if(a, 1, 2)");
+    EXPR_RT("`select`(1) + `a b`.`c d`(2) + ``````(3)", "`select`(1) + `a b`.`c d`(2) + ``````(3)");
 }
 
 TEST(errors) {
@@ -372,15 +376,18 @@ TEST(errors) {
     }
     /* deep nesting is refused, not a stack overflow */
     StrBuf sb = STRBUF_INIT;
-    for (int i = 0; i < 5000; i++) sb_putc(&sb, '(');
+    for (int i = 0; i < 5000; i++)
+        sb_putc(&sb, '(');
     sb_putc(&sb, '1');
-    for (int i = 0; i < 5000; i++) sb_putc(&sb, ')');
+    for (int i = 0; i < 5000; i++)
+        sb_putc(&sb, ')');
     err_clear(&err);
     CHECK(sql_parse_expr(T_ARENA, sb.data, sb.len, &e, &err) != STATUS_OK);
     CHECK_INT(err.code, ERR_PARSE);
     CHECK(strstr(err.msg, "nested too deeply") != NULL);
     sb_reset(&sb);
-    for (int i = 0; i < 5000; i++) sb_append(&sb, "- ");
+    for (int i = 0; i < 5000; i++)
+        sb_append(&sb, "- ");
     sb_putc(&sb, 'a');
     err_clear(&err);
     CHECK(sql_parse_expr(T_ARENA, sb.data, sb.len, &e, &err) != STATUS_OK);

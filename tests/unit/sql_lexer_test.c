@@ -33,7 +33,8 @@ static const char *lex_err(const char *sql) {
 }
 
 TEST(keyword_table_sorted) {
-    for (int k = KW_NONE + 2; k < KW__COUNT; k++) CHECK(strcmp(sql_kw_name(k - 1), sql_kw_name(k)) < 0);
+    for (int k = KW_NONE + 2; k < KW__COUNT; k++)
+        CHECK(strcmp(sql_kw_name(k - 1), sql_kw_name(k)) < 0);
     CHECK_INT(sql_kw_lookup("select", 6), KW_SELECT);
     CHECK_INT(sql_kw_lookup("SeLeCt", 6), KW_SELECT);
     CHECK_INT(sql_kw_lookup("selects", 7), KW_NONE);
@@ -139,15 +140,18 @@ TEST(variables) {
 
 TEST(operators) {
     int n;
-    Token *t = lex("<=> <> != <= >= << >> || && := ! ~ ^ & | = == < > + - * / % ( ) [ ] , ; . ?", &n);
+    Token *t =
+        lex("<=> <> != <= >= << >> || && := ! ~ ^ & | = == < > + - * / % ( ) [ ] , ; . ?", &n);
     if (!t) return;
-    TokType want[] = {TK_NSEQ, TK_NE,     TK_NE,     TK_LE,      TK_GE,       TK_SHL,      TK_SHR,
-                      TK_OROR, TK_ANDAND, TK_ASSIGN, TK_BANG,    TK_TILDE,    TK_CARET,    TK_AMP,
-                      TK_PIPE, TK_EQ,     TK_EQ,     TK_LT,      TK_GT,       TK_PLUS,     TK_MINUS,
-                      TK_STAR, TK_SLASH,  TK_PERCENT, TK_LPAREN, TK_RPAREN,   TK_LBRACKET, TK_RBRACKET,
-                      TK_COMMA, TK_SEMI,  TK_DOT,    TK_QUESTION, TK_EOF};
+    TokType want[] = {TK_NSEQ,   TK_NE,       TK_NE,       TK_LE,       TK_GE,    TK_SHL,
+                      TK_SHR,    TK_OROR,     TK_ANDAND,   TK_ASSIGN,   TK_BANG,  TK_TILDE,
+                      TK_CARET,  TK_AMP,      TK_PIPE,     TK_EQ,       TK_EQ,    TK_LT,
+                      TK_GT,     TK_PLUS,     TK_MINUS,    TK_STAR,     TK_SLASH, TK_PERCENT,
+                      TK_LPAREN, TK_RPAREN,   TK_LBRACKET, TK_RBRACKET, TK_COMMA, TK_SEMI,
+                      TK_DOT,    TK_QUESTION, TK_EOF};
     CHECK_INT(n, (int)(sizeof want / sizeof want[0]));
-    for (int i = 0; i < n && i < (int)(sizeof want / sizeof want[0]); i++) CHECK_INT(t[i].type, want[i]);
+    for (int i = 0; i < n && i < (int)(sizeof want / sizeof want[0]); i++)
+        CHECK_INT(t[i].type, want[i]);
     /* 1--1 is 1 - -1 (-- needs a following space to start a comment) */
     t = lex("1--1", &n);
     if (!t) return;
@@ -200,21 +204,26 @@ TEST(positions) {
 }
 
 TEST(errors) {
-    CHECK_STR(lex_err("select 'abc"),
-              "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
-              "server version for the right syntax to use near ''abc' at line 1");
-    CHECK_STR(lex_err("select\n`abc"),
-              "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
-              "server version for the right syntax to use near '`abc' at line 2");
-    CHECK_STR(lex_err("select 1 /* open"),
-              "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
-              "server version for the right syntax to use near '/* open' at line 1");
-    CHECK_STR(lex_err("select 1 { 2"),
-              "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
-              "server version for the right syntax to use near '{ 2' at line 1");
-    CHECK_STR(lex_err("select @@"),
-              "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
-              "server version for the right syntax to use near '@@' at line 1");
+    CHECK_STR(
+        lex_err("select 'abc"),
+        "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
+        "server version for the right syntax to use near ''abc' at line 1");
+    CHECK_STR(
+        lex_err("select\n`abc"),
+        "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
+        "server version for the right syntax to use near '`abc' at line 2");
+    CHECK_STR(
+        lex_err("select 1 /* open"),
+        "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
+        "server version for the right syntax to use near '/* open' at line 1");
+    CHECK_STR(
+        lex_err("select 1 { 2"),
+        "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
+        "server version for the right syntax to use near '{ 2' at line 1");
+    CHECK_STR(
+        lex_err("select @@"),
+        "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
+        "server version for the right syntax to use near '@@' at line 1");
 }
 
 int main(void) {

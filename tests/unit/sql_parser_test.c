@@ -1,6 +1,7 @@
-/* Statement parsing tests for queries and session statements: SELECT (every clause), set operations,
- * joins, CTEs, EXPLAIN, USE, SET, KILL, transactions, multi-statement input, query round trips
- * through ast_print_query, and syntax error messages with the exact near-text and line. */
+/* Statement parsing tests for queries and session statements: SELECT (every clause), set
+ * operations, joins, CTEs, EXPLAIN, USE, SET, KILL, transactions, multi-statement input, query
+ * round trips through ast_print_query, and syntax error messages with the exact near-text and line.
+ */
 #include "sql_test_util.h"
 
 static Query *q_of(Stmt *s) {
@@ -45,8 +46,9 @@ TEST(select_item_src) {
 }
 
 TEST(select_clauses) {
-    PARSE(s, "SELECT DISTINCT a, sum(b) FROM t WHERE a > 1 AND b IS NOT NULL GROUP BY a, 2 "
-             "HAVING sum(b) > 10 ORDER BY 1 DESC NULLS LAST, a ASC, b NULLS FIRST LIMIT 10 OFFSET 5");
+    PARSE(s,
+          "SELECT DISTINCT a, sum(b) FROM t WHERE a > 1 AND b IS NOT NULL GROUP BY a, 2 "
+          "HAVING sum(b) > 10 ORDER BY 1 DESC NULLS LAST, a ASC, b NULLS FIRST LIMIT 10 OFFSET 5");
     Query *q = q_of(s);
     SelectCore *c = q->body->select;
     CHECK(c->distinct);
@@ -142,7 +144,9 @@ TEST(set_operations) {
     b = q_of(s2)->body;
     CHECK_INT(b->setop, SETOP_UNION);
     CHECK_INT(b->right->setop, SETOP_INTERSECT);
-    PARSE(s3, "(SELECT a FROM t ORDER BY a LIMIT 1) UNION DISTINCT (SELECT b FROM u) ORDER BY 1 LIMIT 5");
+    PARSE(
+        s3,
+        "(SELECT a FROM t ORDER BY a LIMIT 1) UNION DISTINCT (SELECT b FROM u) ORDER BY 1 LIMIT 5");
     Query *q = q_of(s3);
     CHECK_INT(q->body->left->kind, QB_QUERY);
     CHECK_INT(q->body->left->query->limit, 1);
@@ -176,15 +180,19 @@ TEST(query_round_trip) {
     QUERY_RT("select count(*) c from t group by a having c > 1 order by c desc limit 5",
              "SELECT count(*) AS c FROM t GROUP BY a HAVING c > 1 ORDER BY c DESC LIMIT 5");
     QUERY_RT("select 1 union all select 2 order by 1", "SELECT 1 UNION ALL SELECT 2 ORDER BY 1");
-    QUERY_RT("select 1 union (select 2 union select 3)", "SELECT 1 UNION (SELECT 2 UNION SELECT 3)");
-    QUERY_RT("(select 1 union select 2) intersect select 3", "(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
+    QUERY_RT("select 1 union (select 2 union select 3)",
+             "SELECT 1 UNION (SELECT 2 UNION SELECT 3)");
+    QUERY_RT("(select 1 union select 2) intersect select 3",
+             "(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
     QUERY_RT("with c(x) as (select 1) select x from c", "WITH c (x) AS (SELECT 1) SELECT x FROM c");
     QUERY_RT("select * from a left join b using(id) cross join c",
              "SELECT * FROM a LEFT JOIN b USING (id) CROSS JOIN c");
-    QUERY_RT("select * from a, b join c on b.x=c.x", "SELECT * FROM a CROSS JOIN (b JOIN c ON b.x = c.x)");
+    QUERY_RT("select * from a, b join c on b.x=c.x",
+             "SELECT * FROM a CROSS JOIN (b JOIN c ON b.x = c.x)");
     QUERY_RT("select * from (select 1 x) s where s.x in (select 1)",
              "SELECT * FROM (SELECT 1 AS x) AS s WHERE s.x IN (SELECT 1)");
-    QUERY_RT("select * from t partition (p1) limit 2, 3", "SELECT * FROM t PARTITION (p1) LIMIT 3 OFFSET 2");
+    QUERY_RT("select * from t partition (p1) limit 2, 3",
+             "SELECT * FROM t PARTITION (p1) LIMIT 3 OFFSET 2");
     QUERY_RT("(select a from t order by a limit 1) union select 2",
              "(SELECT a FROM t ORDER BY a LIMIT 1) UNION SELECT 2");
     QUERY_RT("select `order`, `a b` from `select`", "SELECT `order`, `a b` FROM `select`");
@@ -228,7 +236,8 @@ TEST(use_set_kill_txn) {
     CHECK(sql_parse(T_ARENA, bad, strlen(bad), &v, &n, &err) != STATUS_OK);
     CHECK_INT(err.code, ERR_NOT_SUPPORTED);
 
-    PARSE(s3, "SET a = 1, @@session.x = 2, SESSION y = 3, GLOBAL z = 'four', @u = 5, @@w := 6, LOCAL q = 7");
+    PARSE(s3, "SET a = 1, @@session.x = 2, SESSION y = 3, GLOBAL z = 'four', @u = 5, @@w := 6, "
+              "LOCAL q = 7");
     CHECK_INT(s3->kind, STMT_SET);
     SetStmt *st = &s3->u.set;
     CHECK_INT(st->n, 7);
@@ -345,9 +354,13 @@ TEST(syntax_errors) {
     CHECK_STR(PARSE_ERR("SELECT a FROM t LEFT JOIN u"), NEAR("", 1));
     CHECK_STR(PARSE_ERR("SELECT 1; SELEC 2"), NEAR("SELEC 2", 1));
     /* the near-text is cut at 80 characters */
-    const char *long_sql = "SELECT a FROM t WHERE WHERE aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    CHECK_STR(PARSE_ERR(long_sql),
-              NEAR("WHERE aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1));
+    const char *long_sql = "SELECT a FROM t WHERE WHERE "
+                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                           "aaaaaaaaaaaaaaaaaaaaa";
+    CHECK_STR(
+        PARSE_ERR(long_sql),
+        NEAR("WHERE aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+             1));
     CHECK_INT(T_ERR.code, ERR_PARSE);
     CHECK_STR(PARSE_ERR("SELECT * FROM t WHERE a IN ()"), NEAR(")", 1));
     CHECK_STR(PARSE_ERR("USE"), NEAR("", 1));

@@ -1,5 +1,6 @@
 /* Helpers shared by the SQL front-end unit tests: parse one statement / expression / query into a
- * per-test arena, capture error messages, and print expressions back (ast_print) for round trips. */
+ * per-test arena, capture error messages, and print expressions back (ast_print) for round trips.
+ */
 #ifndef CAIRN_SQL_TEST_UTIL_H
 #define CAIRN_SQL_TEST_UTIL_H
 
@@ -50,10 +51,11 @@ static __attribute__((unused)) const char *t_parse_err(const char *sql, int line
 #define PARSE_ERR(sql) t_parse_err((sql), __LINE__)
 
 static __attribute__((unused)) const char *t_near(const char *near, int line_no) {
-    return arena_sprintf(T_ARENA,
-                         "You have an error in your SQL syntax; check the manual that corresponds to "
-                         "your MySQL server version for the right syntax to use near '%s' at line %d",
-                         near, line_no);
+    return arena_sprintf(
+        T_ARENA,
+        "You have an error in your SQL syntax; check the manual that corresponds to "
+        "your MySQL server version for the right syntax to use near '%s' at line %d",
+        near, line_no);
 }
 /* The expected MySQL-style syntax error text. */
 #define NEAR(s, line) t_near((s), (line))
