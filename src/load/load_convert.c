@@ -388,6 +388,8 @@ bool load_convert_row(LoadConvert *c, const CsvField *fields, int nfields, int64
         }
         if (is_null) {
             if (!col->nullable) return reject(c, reason, "NULL value in non-nullable column '%s'", col->name);
+            /* a NULL cell must still hold a valid value: copies read it (a string's length, say) */
+            memset(cell, 0, type_cell_size(col->type.id));
             v->nulls[r] = 1;
         } else if (v->nulls) {
             v->nulls[r] = 0;
