@@ -30,6 +30,9 @@ struct Fs {
 typedef struct FsReaderVt {
     Status (*read)(FsReader *r, void *buf, size_t cap, size_t *got, Error *err);
     void (*close)(FsReader *r); /* frees r */
+    /* Optional: the local file descriptor behind a whole-file reader (posix), positioned at the start, so
+     * transfers can use copy_file_range. NULL or -1 when there is none. */
+    int (*fd)(FsReader *r);
 } FsReaderVt;
 
 /* Drivers embed this as the first member of their reader. */
@@ -42,6 +45,8 @@ typedef struct FsWriterVt {
     Status (*write)(FsWriter *w, const void *buf, size_t n, Error *err);
     Status (*commit)(FsWriter *w, Error *err); /* frees w */
     void (*abort)(FsWriter *w);                /* frees w */
+    /* Optional: the local file descriptor a posix writer fills (for copy_file_range), or NULL. */
+    int (*fd)(FsWriter *w);
 } FsWriterVt;
 
 /* Drivers embed this as the first member of their writer. */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs/driver.h"
+
 #define XFER_BUF (1 << 20)
 
 typedef struct Hashes {
@@ -33,6 +35,54 @@ static bool transforms(const FsXferOptions *o) {
     return o && (o->zstd_level > 0 || o->key);
 }
 
+static Status discard_sink(void *ctx, const void *buf, size_t n, Error *err) {
+    return STATUS_OK;
+}
+
+/* Local file to local file (posix repositories, no filters): the kernel copies with copy_file_range (a
+ * reflink or in-kernel copy where the file system can) while each chunk is hashed from the page cache. */
+static Status copy_hashing(int src, int dst, IoChain *hashes, const char *what, Error *err) {
+    char *buf = malloc(XFER_BUF);
+    off_t off = 0;
+    bool kernel = true;
+    Status st = STATUS_OK;
+    for (;;) {
+        ssize_t n = pread(src, buf, XFER_BUF, off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            st = err_set(err, ERR_IO, "cannot read %s: %s", what, strerror(errno));
+            break;
+        }
+        if (n == 0) break;
+        if ((st = io_chain_write(hashes, buf, (size_t)n, err))) break;
+        size_t done = 0;
+        while (kernel && done < (size_t)n) {
+            loff_t in = off + (off_t)done;
+            ssize_t k = copy_file_range(src, &in, dst, NULL, (size_t)n - done, 0);
+            if (k <= 0) {
+                kernel = false; /* not supported here (EXDEV, ENOSYS, ...): write what is left ourselves */
+                break;
+            }
+            done += (size_t)k;
+        }
+        while (done < (size_t)n) {
+            ssize_t k = write(dst, buf + done, (size_t)n - done);
+            if (k < 0 && errno == EINTR) continue;
+            if (k < 0) {
+                st = err_set(err, ERR_IO, "cannot write a copy of %s: %s", what, strerror(errno));
+                break;
+            }
+            done += (size_t)k;
+        }
+        if (st) break;
+        off += n;
+        /* as in the posix writer: start writeback now so the commit's fsync has little left to flush */
+        if (off % (8 << 20) == 0) sync_file_range(dst, off - (8 << 20), 8 << 20, SYNC_FILE_RANGE_WRITE);
+    }
+    free(buf);
+    return st;
+}
+
 static Status writer_sink(void *ctx, const void *buf, size_t n, Error *err) {
     return fs_write(ctx, buf, n, err);
 }
@@ -48,6 +98,20 @@ Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path, c
     char *buf = NULL;
     Status st = STATUS_ERROR;
     if (fs_open_write(fs, remote_path, &w, err)) goto done;
+    int wfd = w->vt->fd && !transforms(o) && !(o && o->rate) ? w->vt->fd(w) : -1;
+    if (wfd >= 0) {
+        Hashes plain;
+        c = io_chain_new((IoSink){discard_sink, NULL});
+        add_hashes(c, &plain);
+        if (copy_hashing(fd, wfd, c, local_path, err) || io_chain_finish(c, err)) goto done;
+        read_hashes(&plain, &res->plain_size, res->plain_sha256, &res->plain_xxh3);
+        res->stored_size = res->plain_size, memcpy(res->stored_sha256, res->plain_sha256, 65),
+        res->stored_xxh3 = res->plain_xxh3;
+        w->bytes = res->plain_size;
+        st = fs_writer_commit(w, err);
+        w = NULL;
+        goto done;
+    }
     c = io_chain_new((IoSink){writer_sink, w});
     if (o && o->rate) io_chain_add(c, io_filter_rate_new(o->rate));
     Hashes plain, stored;
@@ -121,6 +185,17 @@ Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path,
     char *buf = NULL;
     Status st = STATUS_ERROR;
     if (fs_open_read(fs, remote_path, &r, err)) goto done;
+    int rfd = r->vt->fd && !transforms(o) && !(o && o->rate) ? r->vt->fd(r) : -1;
+    if (rfd >= 0) {
+        Hashes plain;
+        c = io_chain_new((IoSink){discard_sink, NULL});
+        add_hashes(c, &plain);
+        if (copy_hashing(rfd, fd, c, remote_path, err) || io_chain_finish(c, err)) goto done;
+        read_hashes(&plain, &res->plain_size, res->plain_sha256, &res->plain_xxh3);
+        res->stored_size = res->plain_size, memcpy(res->stored_sha256, res->plain_sha256, 65),
+        res->stored_xxh3 = res->plain_xxh3;
+        goto verify;
+    }
     FdSink sink = {fd, 0, 0};
     c = io_chain_new((IoSink){fd_sink, &sink});
     if (o && o->rate) io_chain_add(c, io_filter_rate_new(o->rate));
@@ -143,6 +218,7 @@ Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path,
     else
         res->stored_size = res->plain_size, memcpy(res->stored_sha256, res->plain_sha256, 65),
         res->stored_xxh3 = res->plain_xxh3;
+verify:
     if (expect_plain_sha256 && strcmp(expect_plain_sha256, res->plain_sha256) != 0) {
         err_set(err, ERR_CORRUPT, "%s/%s has sha256 %s but %s was expected", fs_location(fs), remote_path,
                 res->plain_sha256, expect_plain_sha256);

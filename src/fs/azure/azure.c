@@ -276,7 +276,7 @@ static void az_reader_close(FsReader *fr) {
     free(r);
 }
 
-static const FsReaderVt az_reader_vt = {az_read, az_reader_close};
+static const FsReaderVt az_reader_vt = {az_read, az_reader_close, NULL};
 
 static Status az_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {
     Azure *az = fs->impl;
@@ -449,7 +449,7 @@ static void az_abort(FsWriter *fw) {
     az_writer_free((AzWriter *)fw);
 }
 
-static const FsWriterVt az_writer_vt = {az_write, az_commit, az_abort};
+static const FsWriterVt az_writer_vt = {az_write, az_commit, az_abort, NULL};
 
 static Status az_open_write(Fs *fs, const char *path, FsWriter **out, Error *err) {
     Azure *az = fs->impl;

@@ -94,7 +94,13 @@ static void posix_reader_close(FsReader *r) {
     free(pr);
 }
 
-static const FsReaderVt posix_reader_vt = {posix_read, posix_reader_close};
+static int posix_reader_fd(FsReader *r) {
+    PosixReader *pr = (PosixReader *)r;
+    /* only a whole-file reader that has not been read from yet */
+    return pr->left < 0 && lseek(pr->fd, 0, SEEK_CUR) == 0 ? pr->fd : -1;
+}
+
+static const FsReaderVt posix_reader_vt = {posix_read, posix_reader_close, posix_reader_fd};
 
 static Status posix_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out,
                               Error *err) {
@@ -187,7 +193,11 @@ static void posix_abort(FsWriter *w) {
     posix_writer_free((PosixWriter *)w, true);
 }
 
-static const FsWriterVt posix_writer_vt = {posix_write, posix_commit, posix_abort};
+static int posix_writer_fd(FsWriter *w) {
+    return ((PosixWriter *)w)->fd;
+}
+
+static const FsWriterVt posix_writer_vt = {posix_write, posix_commit, posix_abort, posix_writer_fd};
 
 static Status posix_open_write(Fs *fs, const char *path, FsWriter **out, Error *err) {
     char *fp = full_path(fs, path);

@@ -96,7 +96,7 @@ static void s3_reader_close(FsReader *fr) {
     free(r);
 }
 
-static const FsReaderVt s3_reader_vt = {s3_read, s3_reader_close};
+static const FsReaderVt s3_reader_vt = {s3_read, s3_reader_close, NULL};
 
 Status s3_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {
     S3Reader *r = calloc(1, sizeof *r);
@@ -319,7 +319,7 @@ static void s3_abort(FsWriter *fw) {
     writer_free(w);
 }
 
-static const FsWriterVt s3_writer_vt = {s3_write, s3_commit, s3_abort};
+static const FsWriterVt s3_writer_vt = {s3_write, s3_commit, s3_abort, NULL};
 
 Status s3_open_write(Fs *fs, const char *path, FsWriter **out, Error *err) {
     S3Writer *w = calloc(1, sizeof *w);

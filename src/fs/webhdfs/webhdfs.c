@@ -378,7 +378,7 @@ static void hdfs_reader_close(FsReader *fr) {
     free(r);
 }
 
-static const FsReaderVt hdfs_reader_vt = {hdfs_read, hdfs_reader_close};
+static const FsReaderVt hdfs_reader_vt = {hdfs_read, hdfs_reader_close, NULL};
 
 static Status hdfs_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {
     WebHdfs *h = fs->impl;
@@ -516,7 +516,7 @@ static void hdfs_abort(FsWriter *fw) {
     writer_free((HdfsWriter *)fw, true);
 }
 
-static const FsWriterVt hdfs_writer_vt = {hdfs_write, hdfs_commit, hdfs_abort};
+static const FsWriterVt hdfs_writer_vt = {hdfs_write, hdfs_commit, hdfs_abort, NULL};
 
 static Status hdfs_open_write(Fs *fs, const char *path, FsWriter **out, Error *err) {
     WebHdfs *h = fs->impl;
