@@ -8,6 +8,13 @@
 #include "storage/compress.h"
 #include "storage/encoding.h"
 
+/* The footer stores these enums' values: they are part of the file format and must never be renumbered. */
+_Static_assert(TYPE_BOOLEAN == 1 && TYPE_DECIMAL == 9 && TYPE_STRING == 12 && TYPE_DATETIME == 14,
+               "TypeId values are stored in segment files");
+_Static_assert(KEYS_DUPLICATE == 1 && KEYS_PRIMARY == 4, "KeysType values are stored in segment files");
+_Static_assert(AGG_SUM == 1 && AGG_REPLACE_IF_NOT_NULL == 5 && AGG_COUNT == 6, "AggType values are stored in segment files");
+_Static_assert(CODEC_LZ4 == 1 && CODEC_ZSTD == 2, "Codec values are stored in segment files");
+
 #define COLFLAG_NULLABLE 1
 #define COLFLAG_KEY 2
 #define COLFLAG_OP 4
