@@ -342,14 +342,15 @@ static bool parse_set_item(Parser *p, SetVar *v) {
     const Token *t = p_peek(p);
     if (p_accept_kw(p, KW_NAMES)) {
         v->name = "names";
-        if (p_accept_kw(p, KW_DEFAULT)) return true;
+        /* DEFAULT is passed on as the charset name "DEFAULT": the handler restores the defaults */
+        if (p_is_kw(p, KW_DEFAULT)) return (v->charset = p_next(p)->text) != NULL;
         if (!(v->charset = p_ident_or_string(p))) return false;
         if (p_accept_kw(p, KW_COLLATE) && !(v->collate = p_ident_or_string(p))) return false;
         return true;
     }
     if (p_accept_kws(p, KW_CHARACTER, KW_SET) || p_accept_kw(p, KW_CHARSET)) {
         v->name = "character set";
-        if (p_accept_kw(p, KW_DEFAULT)) return true;
+        if (p_is_kw(p, KW_DEFAULT)) return (v->charset = p_next(p)->text) != NULL;
         return (v->charset = p_ident_or_string(p)) != NULL;
     }
     if (is_word(p, 0, "transaction") ||

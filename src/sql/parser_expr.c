@@ -203,6 +203,8 @@ static Expr *parse_call(Parser *p, const Token *at, char *name) {
             name, at->line);
         return NULL;
     }
+    /* Calls keep their text: result columns and messages name an aggregate as written. */
+    e->src = p_slice(p, at->start, p_prev_end(p));
     return e;
 }
 
@@ -676,9 +678,31 @@ static Expr *parse_or(Parser *p) {
     return l;
 }
 
+static bool is_literal(const Expr *e) {
+    switch (e->kind) {
+    case EXPR_NULL:
+    case EXPR_BOOL:
+    case EXPR_INT:
+    case EXPR_DECIMAL:
+    case EXPR_FLOAT:
+    case EXPR_STRING:
+    case EXPR_DATE:
+    case EXPR_DATETIME:
+    case EXPR_DEFAULT:
+        return true;
+    default:
+        return false;
+    }
+}
+
 Expr *p_expr(Parser *p) {
     if (!p_enter(p)) return NULL;
+    const Token *st = p_peek(p);
     Expr *e = parse_or(p);
     p_leave(p);
+    /* Every full expression but a bare literal keeps its text (GROUP BY / ORDER BY items,
+     * arguments, predicates) for messages and column names; literals skip it so huge VALUES lists
+     * stay lean. */
+    if (e && !e->src && !is_literal(e)) e->src = p_slice(p, st->start, p_prev_end(p));
     return e;
 }

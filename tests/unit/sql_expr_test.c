@@ -294,6 +294,14 @@ TEST(positions_and_src) {
     CHECK_INT(e->right->line, 2);
     CHECK_INT(e->right->col, 3);
     CHECK_STR(e->src, "a +\n  b");
+    EXPR(f, "sum( x ) + COUNT(DISTINCT y) * 2");
+    CHECK_STR(f->left->src, "sum( x )");
+    CHECK_STR(f->right->left->src, "COUNT(DISTINCT y)");
+    CHECK(f->right->right->src == NULL); /* bare literals carry no text */
+    EXPR(g, "if(a > 1, b, 'c')");
+    CHECK_STR(g->args[0]->src, "a > 1");
+    CHECK_STR(g->args[1]->src, "b");
+    CHECK(g->args[2]->src == NULL);
 }
 
 TEST(print_round_trip) {

@@ -55,6 +55,8 @@ TEST(select_clauses) {
     CHECK_INT(c->where->op, OP_AND);
     CHECK_INT(c->ngroup, 2);
     CHECK_INT(c->group_by[1]->kind, EXPR_INT);
+    CHECK_STR(c->group_by[0]->src, "a");
+    CHECK_STR(c->having->left->src, "sum(b)");
     CHECK_INT(c->group_by[1]->ival, 2);
     CHECK_INT(c->having->op, OP_GT);
     CHECK_INT(q->norder, 3);
@@ -264,6 +266,10 @@ TEST(use_set_kill_txn) {
     PARSE(s5, "SET NAMES 'utf8'");
     CHECK_STR(s5->u.set.vars[0].charset, "utf8");
     CHECK(s5->u.set.vars[0].collate == NULL);
+    PARSE(s5b, "SET NAMES DEFAULT, CHARACTER SET DEFAULT");
+    CHECK_STR(s5b->u.set.vars[0].charset, "DEFAULT");
+    CHECK_STR(s5b->u.set.vars[1].charset, "DEFAULT");
+    CHECK(s5b->u.set.vars[1].value == NULL);
     PARSE(s6, "SET CHARACTER SET utf8");
     CHECK_STR(s6->u.set.vars[0].name, "character set");
     CHECK_STR(s6->u.set.vars[0].charset, "utf8");
