@@ -4,6 +4,7 @@
 #ifndef CAIRN_NET_MYSQL_AUTH_H
 #define CAIRN_NET_MYSQL_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,9 +60,10 @@ typedef struct HandshakeInfo {
 } HandshakeInfo;
 
 /* Runs the connection phase up to (not including) the final OK: sends the greeting, reads the response,
- * switches plugin if needed, checks the password. Errors (malformed packet, 1045) are for the caller to
- * send as an ERR packet; out is filled as far as it got (user for the message). */
-Status mysql_handshake(PacketConn *c, uint32_t conn_id, const char *client_host, HandshakeInfo *out,
-                       Error *err) MUST_CHECK;
+ * switches plugin if needed, checks the password (unless check_auth is false: a connection about to be
+ * refused). Errors (malformed packet, 1045) are for the caller to send as an ERR packet; out is filled as
+ * far as it got (user for the message). */
+Status mysql_handshake(PacketConn *c, uint32_t conn_id, const char *client_host, bool check_auth,
+                       HandshakeInfo *out, Error *err) MUST_CHECK;
 
 #endif

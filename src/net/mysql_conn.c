@@ -12,6 +12,7 @@
 
 #include "net/mysql_auth.h"
 #include "net/net_int.h"
+#include "server/config.h"
 #include "server/status.h"
 #include "sql/ast.h"
 #include "sql/execute.h"
@@ -521,7 +522,18 @@ void *conn_main(void *arg) {
     /* A client has 10 s to finish the handshake, so silent sockets cannot pin connection slots. */
     set_timeout(c->fd, SO_RCVTIMEO, 10);
     set_timeout(c->fd, SO_SNDTIMEO, 60);
-    if (mysql_handshake(&c->pc, c->id, c->peer_ip, &hi, &err)) {
+    if (c->refuse) {
+        /* After the handshake, not instead of it: clients then report a plain "ERROR 1040" (some treat an
+         * error in place of the greeting as a failed TLS negotiation). */
+        if (!mysql_handshake(&c->pc, c->id, c->peer_ip, false, &hi, &err)) {
+            err_set(&err, ERR_TOO_MANY_CONNECTIONS, "Too many connections (max_connections = %lld)",
+                    (long long)config_get_int("max_connections"));
+            conn_send_error(c, &err);
+            pkt_flush_quiet(&c->pc);
+        }
+        goto done;
+    }
+    if (mysql_handshake(&c->pc, c->id, c->peer_ip, true, &hi, &err)) {
         atomic_fetch_add(&server_status.aborted_connects, 1);
         if (err.code != ERR_NET_READ || strstr(err.msg, "malformed")) conn_send_error(c, &err);
         pkt_flush_quiet(&c->pc);

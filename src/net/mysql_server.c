@@ -25,6 +25,8 @@
 #include "util/log.h"
 #include "util/vec.h"
 
+#define MAX_REFUSING 16
+
 static int listen_fd = -1;
 static int bound_port;
 static pthread_t accept_thread, watchdog_thread;
@@ -129,21 +131,26 @@ static void *accept_main(void *arg) {
         atomic_fetch_add(&server_status.connections_total, 1);
         pthread_mutex_lock(&conns_mu);
         int64_t max = config_get_int("max_connections");
-        bool full = max > 0 && (int64_t)conns.len >= max;
+        size_t refusing = 0;
+        for (size_t i = 0; i < conns.len; i++) refusing += conns.items[i]->refuse;
+        bool full = max > 0 && (int64_t)(conns.len - refusing) >= max;
         Conn *c = NULL;
-        if (!full) {
+        /* Over the limit, a few threads still finish the handshake to send a clean 1040; past those,
+         * the error replaces the greeting so a connection flood costs no threads. */
+        if (!full || refusing < MAX_REFUSING) {
             c = calloc(1, sizeof *c);
             c->fd = fd;
             c->id = atomic_fetch_add(&next_conn_id, 1);
             c->exec = exec_fn;
+            c->refuse = full;
             pkt_init(&c->pc, fd, 16 * 1024 * 1024);
             peer_name(fd, c);
             vec_push(&conns, c);
             atomic_fetch_add(&server_status.connections_current, 1);
         }
         pthread_mutex_unlock(&conns_mu);
-        if (full) {
-            atomic_fetch_add(&server_status.connections_refused, 1);
+        if (full) atomic_fetch_add(&server_status.connections_refused, 1);
+        if (!c) {
             refuse_too_many(fd);
             continue;
         }
@@ -264,7 +271,10 @@ static size_t wait_conns(int64_t deadline_ns, bool kill_running) {
         for (size_t i = 0; i < conns.len; i++) {
             Conn *c = conns.items[i];
             if (kill_running && c->session) atomic_store(&c->session->killed, 1);
-            if (!atomic_load(&c->busy) || kill_running) shutdown(c->fd, SHUT_RD);
+            /* idle: wake the blocked read; running and out of time: also fail a send blocked on a client
+             * that does not read */
+            if (kill_running) shutdown(c->fd, SHUT_RDWR);
+            else if (!atomic_load(&c->busy)) shutdown(c->fd, SHUT_RD);
         }
         if (conns.len == 0 || clock_mono_ns() >= deadline_ns) break;
         struct timespec ts;

@@ -23,6 +23,7 @@ typedef struct Conn {
     _Atomic int client_gone;
     _Atomic int timed_out;
     MysqlExecFn exec;
+    bool refuse;          /* over max_connections: finish the handshake, answer 1040, close */
 } Conn;
 
 /* The connection thread body: handshake, command loop, cleanup. Frees c. */

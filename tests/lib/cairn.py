@@ -145,6 +145,12 @@ class Cairnd:
         raise last
 
     def _spawn(self):
+        # Another build in the same tree may be relinking the binary right now: wait for it to reappear.
+        deadline = time.time() + 60
+        while not os.access(self.binary, os.X_OK):
+            if time.time() > deadline:
+                raise StartError("%s does not exist: build it with `make`" % self.binary)
+            time.sleep(0.2)
         out = open(self.out_path, "ab")
         out.write(("---- start %s\n" % " ".join(self.command())).encode())
         out.flush()
