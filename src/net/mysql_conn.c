@@ -68,7 +68,9 @@ static void send_ok(Conn *c, uint8_t header, uint64_t affected, uint64_t last_id
     pkt_put_lenenc(&b, last_id);
     pkt_put_u16(&b, status_flags(c, more));
     pkt_put_u16(&b, warnings16(c));
-    if (info && *info) sb_append(&b, info);
+    /* MySQL servers send the info text length-encoded whatever the capabilities, and libmariadb (the mysql CLI)
+     * parses it that way: a bare string makes it report "malformed packet". */
+    if (info && *info) pkt_put_lenenc_str(&b, info, strlen(info));
     pkt_write(&c->pc, b.data, b.len);
     sb_free(&b);
 }
@@ -537,7 +539,11 @@ void *conn_main(void *arg) {
         atomic_fetch_add(&server_status.aborted_connects, 1);
         if (err.code != ERR_NET_READ || strstr(err.msg, "malformed")) conn_send_error(c, &err);
         pkt_flush_quiet(&c->pc);
-        log_info("connection %u from %s refused: %s", c->id, c->peer, err.msg);
+        /* a client (or a port probe) that hangs up before answering the greeting is not news */
+        if (err.code == ERR_NET_READ && !strstr(err.msg, "malformed"))
+            log_debug("connection %u from %s ended during the handshake: %s", c->id, c->peer, err.msg);
+        else
+            log_info("connection %u from %s refused: %s", c->id, c->peer, err.msg);
         goto done;
     }
     c->caps = hi.caps;
