@@ -68,6 +68,16 @@ static Status qw_columns(void *ctx, const ResultColumn *cols, int ncols, Error *
     return STATUS_OK;
 }
 
+/* The longest string a column takes (the rule of type_parse_cell). */
+static int string_max(const DataType *t) {
+    if (t->id == TYPE_STRING && t->len == 0) return VARCHAR_MAX_LEN;
+    return t->len ? t->len : STRING_DEFAULT_LEN;
+}
+
+static bool string_too_long(const DataType *t, const Datum *d) {
+    return (int64_t)d->v.str.len > string_max(t);
+}
+
 static Status qw_batch(void *ctx, const Batch *in, Error *err) {
     QwCtx *c = ctx;
     const LoadTableInfo *ti = c->ti;
@@ -84,6 +94,10 @@ static Status qw_batch(void *ctx, const Batch *in, Error *err) {
                 o = d;
             else if (!datum_cast(&c->src_types[i], &d, &lc->type, &o, c->arena, err))
                 return err_prefix(err, "Column '%s' at row %lld: ", lc->name, (long long)c->row);
+            if (!o.is_null && type_is_string(lc->type.id) && string_too_long(&lc->type, &o))
+                return err_set(err, ERR_DATA_TOO_LONG, "Column '%s' at row %lld: Value '%.*s' is too long for %s(%d) "
+                               "(%u bytes)", lc->name, (long long)c->row, (int)(o.v.str.len > 64 ? 64 : o.v.str.len),
+                               o.v.str.ptr, type_name(lc->type.id), string_max(&lc->type), o.v.str.len);
             if (o.is_null && !lc->nullable)
                 return err_set(err, ERR_BAD_NULL, "Column '%s' cannot be null (row %lld)", lc->name,
                                (long long)c->row);
