@@ -99,7 +99,7 @@ Status br_job_save(BrJob *j, Error *err) {
         " create_ms, t1_ms, t2_ms, t3_ms, finished_ms, timeout_s, status_code, status_msg, task_err, spec, work,"
         " files_total, files_done, bytes_total, bytes_done)"
         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        "iiitttitiiiiiiittttttiiii", j->id, (int64_t)j->kind, j->db_id, j->db_name, j->label, j->timestamp,
+        "iiitttitiiiiiiitttttiiii", j->id, (int64_t)j->kind, j->db_id, j->db_name, j->label, j->timestamp,
         j->repo_id, j->repo_name, (int64_t)atomic_load(&j->state), j->create_ms, j->t1_ms, j->t2_ms, j->t3_ms,
         j->finished_ms, j->timeout_s, code, status_msg, task_err, spec, work, atomic_load(&j->files_total),
         atomic_load(&j->files_done), atomic_load(&j->bytes_total), atomic_load(&j->bytes_done));

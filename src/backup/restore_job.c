@@ -614,8 +614,9 @@ void restore_job_run(BrJob *j) {
     while (!br_shutting_down()) {
         BrState s = (BrState)atomic_load(&j->state);
         if (br_state_final(s)) break;
-        /* once the switch has begun it completes: COMMITTING is one metadata transaction */
-        if (s != JS_COMMITTING && br_job_cancelled(j)) {
+        /* COMMITTING's switch is one metadata transaction: a cancel that arrives before it starts still
+         * cancels; one that arrives while it runs finds the job FINISHED */
+        if (br_job_cancelled(j)) {
             restore_cancel(j);
             break;
         }
@@ -632,7 +633,7 @@ void restore_job_run(BrJob *j) {
         }
         if (!st) continue;
         if (br_shutting_down()) break;
-        if (br_job_cancelled(j) && s != JS_COMMITTING) continue;
+        if (br_job_cancelled(j)) continue;
         log_warn("restore job %lld failed in %s: %s", (long long)j->id, br_state_name(s), err.msg);
         if (s == JS_COMMITTING) {
             /* nothing was switched (the transaction rolled back): give up cleanly */
