@@ -1,6 +1,6 @@
-/* Storage micro-benchmark (not a test): writes N rows of a six-column table through RowsetWriter and scans
- * them back through TabletReader, printing CPU-time throughput and the on-disk size against the same rows
- * as CSV text (the named baseline). Built and run by bench/storage.sh.
+/* Storage micro-benchmark (not a test): writes N rows of a six-column table through RowsetWriter
+ * and scans them back through TabletReader, printing CPU-time throughput and the on-disk size
+ * against the same rows as CSV text (the named baseline). Built and run by bench/storage.sh.
  *   storage_bench <dir> [rows] [lz4|zstd|none] [sorted|random] */
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,8 +30,8 @@ static uint64_t make_batch(Batch *b, uint64_t base, uint32_t n, bool random_keys
         int128_t amount = (int128_t)((x >> 20) % 100000);
         int32_t qty = (int32_t)((x >> 40) % 100);
         char note[64];
-        int note_len = snprintf(note, sizeof note, "order %u note %u", (unsigned)((x >> 30) % 100000),
-                                (unsigned)(id % 7));
+        int note_len = snprintf(note, sizeof note, "order %u note %u",
+                                (unsigned)((x >> 30) % 100000), (unsigned)(id % 7));
         const char *city = CITIES[(x >> 50) % 8];
         Slice c = {city, (uint32_t)strlen(city)}, nt = {note, (uint32_t)note_len};
         colvec_append(b->cols[0], &id);
@@ -41,15 +41,15 @@ static uint64_t make_batch(Batch *b, uint64_t base, uint32_t n, bool random_keys
         colvec_append(b->cols[4], &qty);
         colvec_append(b->cols[5], &nt);
         char line[160];
-        csv += (uint64_t)snprintf(line, sizeof line, "%" PRId64 ",2022-01-01,%s,%d.%02d,%d,%s\n", id, city,
-                                  (int)(amount / 100), (int)(amount % 100), qty, note);
+        csv += (uint64_t)snprintf(line, sizeof line, "%" PRId64 ",2022-01-01,%s,%d.%02d,%d,%s\n",
+                                  id, city, (int)(amount / 100), (int)(amount % 100), qty, note);
     }
     b->nrows = n;
     return csv;
 }
 
-static int scan(const char *dir, const TabletSchema *s, const RowsetMeta *m, const int *cols, int ncols,
-                const char *what) {
+static int scan(const char *dir, const TabletSchema *s, const RowsetMeta *m, const int *cols,
+                int ncols, const char *what) {
     ReadOptions ro = {.columns = cols, .ncolumns = ncols};
     const RowsetMeta *rs[1] = {m};
     TabletReader *tr;
@@ -72,8 +72,8 @@ static int scan(const char *dir, const TabletSchema *s, const RowsetMeta *m, con
         rows += b->nrows;
     }
     double t = cpu_seconds() - t0;
-    printf("scan %-22s %10" PRIu64 " rows  %6.3f s CPU  %7.1f M rows/s  %10" PRIu64 " bytes read\n", what, rows, t,
-           (double)rows / t / 1e6, tablet_reader_stats(tr)->bytes_read);
+    printf("scan %-22s %10" PRIu64 " rows  %6.3f s CPU  %7.1f M rows/s  %10" PRIu64 " bytes read\n",
+           what, rows, t, (double)rows / t / 1e6, tablet_reader_stats(tr)->bytes_read);
     tablet_reader_free(tr);
     arena_free(a);
     return 0;
@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
     bool random_keys = argc > 4 && strcmp(argv[4], "random") == 0;
     static const char *names[6] = {"id", "day", "city", "amount", "qty", "note"};
     DataType types[6] = {type_make(TYPE_BIGINT), type_make(TYPE_DATE), type_varchar(32),
-                         type_decimal(10, 2), type_make(TYPE_INT), type_varchar(64)};
+                         type_decimal(10, 2),    type_make(TYPE_INT),  type_varchar(64)};
     TabletColumn cols[6];
     memset(cols, 0, sizeof cols);
     for (int i = 0; i < 6; i++) {
@@ -136,9 +136,12 @@ int main(int argc, char **argv) {
     }
     rowset_writer_free(w);
     double wt = cpu_seconds() - t0 - gen;
-    printf("write %s keys, %s: %" PRIu64 " rows  %6.2f s CPU  %5.2f M rows/s  (batches built outside the timing)\n",
-           random_keys ? "random" : "sorted", codec_name(wo.codec), nrows, wt, (double)nrows / wt / 1e6);
-    printf("size  %" PRIu64 " bytes in %u segments; as CSV %" PRIu64 " bytes; ratio %.3f (target <= 0.5)\n",
+    printf("write %s keys, %s: %" PRIu64
+           " rows  %6.2f s CPU  %5.2f M rows/s  (batches built outside the timing)\n",
+           random_keys ? "random" : "sorted", codec_name(wo.codec), nrows, wt,
+           (double)nrows / wt / 1e6);
+    printf("size  %" PRIu64 " bytes in %u segments; as CSV %" PRIu64
+           " bytes; ratio %.3f (target <= 0.5)\n",
            m->data_size, m->nsegments, csv, (double)m->data_size / (double)csv);
     int all[6] = {0, 1, 2, 3, 4, 5}, nums[2] = {3, 4}, city[1] = {2};
     if (scan(dir, &s, m, all, 6, "(all 6 columns)") || scan(dir, &s, m, nums, 2, "(amount, qty)") ||

@@ -1,7 +1,8 @@
 /* Little-endian byte packing for storage's on-disk structures: append helpers on a StrBuf and a
- * bounds-checked ByteReader. Segment pages and footers are built and parsed only with these, so every
- * read of untrusted bytes is checked in one place: a reader that runs past its end sets `failed` and
- * returns zeros, and the caller turns that into ERR_CORRUPT naming the file and offset. */
+ * bounds-checked ByteReader. Segment pages and footers are built and parsed only with these, so
+ * every read of untrusted bytes is checked in one place: a reader that runs past its end sets
+ * `failed` and returns zeros, and the caller turns that into ERR_CORRUPT naming the file and
+ * offset. */
 #ifndef CAIRN_STORAGE_BYTE_IO_H
 #define CAIRN_STORAGE_BYTE_IO_H
 

@@ -3,19 +3,22 @@
 
 #include "storage/tablet_reader.h"
 
-Status compaction_merge_rowsets(const char *tablet_dir, const TabletSchema *schema, const RowsetMeta *const *inputs,
-                                int n, uint64_t new_rowset_id, const CompactionOptions *opts, Arena *a,
-                                RowsetMeta **out, Error *err) {
+Status compaction_merge_rowsets(const char *tablet_dir, const TabletSchema *schema,
+                                const RowsetMeta *const *inputs, int n, uint64_t new_rowset_id,
+                                const CompactionOptions *opts, Arena *a, RowsetMeta **out,
+                                Error *err) {
     *out = NULL;
     if (n < 1) return err_set(err, ERR_INTERNAL, "Compaction needs at least one input rowset");
     for (int i = 1; i < n; i++)
         if (inputs[i]->start_version != inputs[i - 1]->end_version + 1)
-            return err_set(err, ERR_INTERNAL,
-                           "Compaction inputs must have contiguous versions: rowset %llu [%lld-%lld] follows rowset "
-                           "%llu [%lld-%lld]",
-                           (unsigned long long)inputs[i]->rowset_id, (long long)inputs[i]->start_version,
-                           (long long)inputs[i]->end_version, (unsigned long long)inputs[i - 1]->rowset_id,
-                           (long long)inputs[i - 1]->start_version, (long long)inputs[i - 1]->end_version);
+            return err_set(
+                err, ERR_INTERNAL,
+                "Compaction inputs must have contiguous versions: rowset %llu [%lld-%lld] follows "
+                "rowset "
+                "%llu [%lld-%lld]",
+                (unsigned long long)inputs[i]->rowset_id, (long long)inputs[i]->start_version,
+                (long long)inputs[i]->end_version, (unsigned long long)inputs[i - 1]->rowset_id,
+                (long long)inputs[i - 1]->start_version, (long long)inputs[i - 1]->end_version);
     bool keep_deletes = tablet_schema_has_ops(schema) && !opts->is_base;
     ReadOptions ro = {.ordered = true,
                       .keep_deletes = keep_deletes,
@@ -50,7 +53,9 @@ Status compaction_merge_rowsets(const char *tablet_dir, const TabletSchema *sche
     if (opts->stats_out) *opts->stats_out = *tablet_reader_stats(tr);
     s = STATUS_OK;
 done:
-    if (s) err_prefix(err, "while compacting %d rowsets into rowset %llu: ", n, (unsigned long long)new_rowset_id);
+    if (s)
+        err_prefix(err, "while compacting %d rowsets into rowset %llu: ", n,
+                   (unsigned long long)new_rowset_id);
     tablet_reader_free(tr);
     rowset_writer_free(w);
     arena_free(batch_arena);

@@ -12,9 +12,12 @@ struct Compressor {
 };
 
 Status codec_from_name(const char *name, Codec *out, Error *err) {
-    if (!strcasecmp(name, "lz4")) *out = CODEC_LZ4;
-    else if (!strcasecmp(name, "zstd")) *out = CODEC_ZSTD;
-    else if (!strcasecmp(name, "none") || !*name) *out = CODEC_NONE;
+    if (!strcasecmp(name, "lz4"))
+        *out = CODEC_LZ4;
+    else if (!strcasecmp(name, "zstd"))
+        *out = CODEC_ZSTD;
+    else if (!strcasecmp(name, "none") || !*name)
+        *out = CODEC_NONE;
     else
         return err_set(err, ERR_INVALID_ARGUMENT,
                        "Unknown segment compression '%s' (use lz4, zstd or none)", name);
@@ -23,10 +26,14 @@ Status codec_from_name(const char *name, Codec *out, Error *err) {
 
 const char *codec_name(Codec c) {
     switch (c) {
-    case CODEC_NONE: return "none";
-    case CODEC_LZ4: return "lz4";
-    case CODEC_ZSTD: return "zstd";
-    default: return "unknown";
+    case CODEC_NONE:
+        return "none";
+    case CODEC_LZ4:
+        return "lz4";
+    case CODEC_ZSTD:
+        return "zstd";
+    default:
+        return "unknown";
     }
 }
 
@@ -43,7 +50,8 @@ void compressor_free(Compressor *c) {
     free(c);
 }
 
-size_t compressor_compress(Compressor *c, Codec codec, int level, const void *src, size_t n, StrBuf *out) {
+size_t compressor_compress(Compressor *c, Codec codec, int level, const void *src, size_t n,
+                           StrBuf *out) {
     if (n == 0 || codec == CODEC_NONE) return 0;
     size_t bound = codec == CODEC_LZ4 ? (size_t)LZ4_compressBound((int)n) : ZSTD_compressBound(n);
     sb_reserve(out, bound);
@@ -63,8 +71,8 @@ size_t compressor_compress(Compressor *c, Codec codec, int level, const void *sr
     return got;
 }
 
-Status compressor_decompress(Compressor *c, Codec codec, const void *src, size_t n, void *dst, size_t raw_len,
-                             Error *err) {
+Status compressor_decompress(Compressor *c, Codec codec, const void *src, size_t n, void *dst,
+                             size_t raw_len, Error *err) {
     if (codec == CODEC_LZ4) {
         int r = LZ4_decompress_safe(src, dst, (int)n, (int)raw_len);
         if (r < 0 || (size_t)r != raw_len)
@@ -75,8 +83,8 @@ Status compressor_decompress(Compressor *c, Codec codec, const void *src, size_t
         if (!c->zd) c->zd = ZSTD_createDCtx();
         size_t r = ZSTD_decompressDCtx(c->zd, dst, raw_len, src, n);
         if (ZSTD_isError(r) || r != raw_len)
-            return err_set(err, ERR_CORRUPT, "zstd data does not decompress to %zu bytes (%s)", raw_len,
-                           ZSTD_isError(r) ? ZSTD_getErrorName(r) : "wrong length");
+            return err_set(err, ERR_CORRUPT, "zstd data does not decompress to %zu bytes (%s)",
+                           raw_len, ZSTD_isError(r) ? ZSTD_getErrorName(r) : "wrong length");
         return STATUS_OK;
     }
     return err_set(err, ERR_CORRUPT, "unknown compression codec %d", (int)codec);

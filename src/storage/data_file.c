@@ -111,14 +111,16 @@ Status data_file_pread(int fd, const char *path, void *buf, size_t n, uint64_t o
             return err_set(err, ERR_IO, "Cannot read %zu bytes at offset %llu of %s: %s", n,
                            (unsigned long long)off, path, strerror(errno));
         if (r == 0)
-            return err_set(err, ERR_CORRUPT, "Data file %s ends at offset %llu, inside a %zu-byte read at %llu",
-                           path, (unsigned long long)(off + done), n, (unsigned long long)off);
+            return err_set(err, ERR_CORRUPT,
+                           "Data file %s ends at offset %llu, inside a %zu-byte read at %llu", path,
+                           (unsigned long long)(off + done), n, (unsigned long long)off);
         done += (size_t)r;
     }
     return STATUS_OK;
 }
 
-Status data_file_checksum(const char *path, uint64_t *size_out, uint64_t *checksum_out, Error *err) {
+Status data_file_checksum(const char *path, uint64_t *size_out, uint64_t *checksum_out,
+                          Error *err) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return err_set(err, ERR_IO, "Cannot open data file %s: %s", path, strerror(errno));
     XXH3_state_t *st = XXH3_createState();
@@ -149,7 +151,7 @@ Status data_file_checksum(const char *path, uint64_t *size_out, uint64_t *checks
     return s;
 }
 
-Status dir_fsync(const char *dir, Error *err) {
+Status data_dir_fsync(const char *dir, Error *err) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return err_set(err, ERR_IO, "Cannot open directory %s: %s", dir, strerror(errno));
     int rc = fsync(fd);
@@ -159,7 +161,7 @@ Status dir_fsync(const char *dir, Error *err) {
     return STATUS_OK;
 }
 
-Status dir_make_all(const char *path, Error *err) {
+Status data_dir_make_all(const char *path, Error *err) {
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) return STATUS_OK;
@@ -170,12 +172,12 @@ Status dir_make_all(const char *path, Error *err) {
     Status s = STATUS_OK;
     if (slash && slash != parent) {
         *slash = '\0';
-        s = dir_make_all(parent, err);
+        s = data_dir_make_all(parent, err);
     }
     if (s == STATUS_OK && mkdir(path, 0755) != 0 && errno != EEXIST)
         s = err_set(err, ERR_IO, "Cannot create directory %s: %s", path, strerror(errno));
     /* the new entry lives in the parent: make it durable before anything is written inside */
-    if (s == STATUS_OK && slash && slash != parent) s = dir_fsync(parent, err);
+    if (s == STATUS_OK && slash && slash != parent) s = data_dir_fsync(parent, err);
     free(parent);
     return s;
 }

@@ -1,5 +1,6 @@
-/* Integer blocks: bit-packing, frame of reference, delta and run-length encodings of int64 arrays, and the
- * choice between them by exact encoded size. Used for integer columns, string lengths and dictionary codes. */
+/* Integer blocks: bit-packing, frame of reference, delta and run-length encodings of int64 arrays,
+ * and the choice between them by exact encoded size. Used for integer columns, string lengths and
+ * dictionary codes. */
 #include "storage/encoding.h"
 
 #include <string.h>
@@ -58,7 +59,8 @@ void bitpack_read(const uint8_t *src, size_t src_len, uint32_t n, int width, uin
     uint64_t mask = width == 64 ? ~0ULL : (1ULL << width) - 1;
     uint32_t i = 0;
     if (width <= 56) {
-        /* one unaligned 8-byte load covers any value (shift <= 7, width <= 56) while 8 bytes remain */
+        /* one unaligned 8-byte load covers any value (shift <= 7, width <= 56) while 8 bytes remain
+         */
         for (; i < n; i++) {
             size_t bitpos = (size_t)i * (size_t)width;
             size_t byte = bitpos >> 3;
@@ -72,7 +74,8 @@ void bitpack_read(const uint8_t *src, size_t src_len, uint32_t n, int width, uin
         size_t bitpos = (size_t)i * (size_t)width;
         size_t byte = bitpos >> 3;
         unsigned __int128 acc = 0;
-        for (int k = 0; k < 9 && byte + (size_t)k < src_len; k++) acc |= (unsigned __int128)src[byte + k] << (8 * k);
+        for (int k = 0; k < 9 && byte + (size_t)k < src_len; k++)
+            acc |= (unsigned __int128)src[byte + k] << (8 * k);
         out[i] = (uint64_t)(acc >> (bitpos & 7)) & mask;
     }
 }
@@ -120,7 +123,8 @@ static void store_plain(const int64_t *vals, uint32_t n, int cell_bytes, StrBuf 
     uint8_t *dst = (uint8_t *)out->data + out->len;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t v = (uint64_t)vals[i];
-        for (int b = 0; b < cell_bytes; b++) dst[(size_t)i * (size_t)cell_bytes + (size_t)b] = (uint8_t)(v >> (8 * b));
+        for (int b = 0; b < cell_bytes; b++)
+            dst[(size_t)i * (size_t)cell_bytes + (size_t)b] = (uint8_t)(v >> (8 * b));
     }
     out->len += (size_t)n * (size_t)cell_bytes;
     out->data[out->len] = '\0';
@@ -128,7 +132,8 @@ static void store_plain(const int64_t *vals, uint32_t n, int cell_bytes, StrBuf 
 
 static void store_rle(const int64_t *vals, uint32_t n, StrBuf *out) {
     uint32_t runs = 1;
-    for (uint32_t i = 1; i < n; i++) runs += vals[i] != vals[i - 1];
+    for (uint32_t i = 1; i < n; i++)
+        runs += vals[i] != vals[i - 1];
     bw_varint(out, runs);
     uint32_t start = 0;
     for (uint32_t i = 1; i <= n; i++) {
@@ -158,7 +163,9 @@ void intblock_encode(const int64_t *vals, uint32_t n, int cell_bytes, StrBuf *ou
     if (rle < best) enc = ENC_RLE, best = rle;
     bw_u8(out, (uint8_t)enc);
     switch (enc) {
-    case ENC_PLAIN: store_plain(vals, n, cell_bytes, out); break;
+    case ENC_PLAIN:
+        store_plain(vals, n, cell_bytes, out);
+        break;
     case ENC_BITPACK: {
         bw_svarint(out, st.min);
         bw_u8(out, (uint8_t)st.for_width);
@@ -166,7 +173,8 @@ void intblock_encode(const int64_t *vals, uint32_t n, int cell_bytes, StrBuf *ou
         uint64_t tmp[512];
         for (uint32_t i = 0; i < n; i += 512) {
             uint32_t m = n - i < 512 ? n - i : 512;
-            for (uint32_t k = 0; k < m; k++) tmp[k] = (uint64_t)vals[i + k] - (uint64_t)st.min;
+            for (uint32_t k = 0; k < m; k++)
+                tmp[k] = (uint64_t)vals[i + k] - (uint64_t)st.min;
             /* chunks of 512 values end on a byte boundary for every width (512 * w bits) */
             bitpack_write(tmp, m, st.for_width, out);
         }
@@ -180,13 +188,17 @@ void intblock_encode(const int64_t *vals, uint32_t n, int cell_bytes, StrBuf *ou
         for (uint32_t i = 1; i < n; i += 512) {
             uint32_t m = n - i < 512 ? n - i : 512;
             for (uint32_t k = 0; k < m; k++)
-                tmp[k] = ((uint64_t)vals[i + k] - (uint64_t)vals[i + k - 1]) - (uint64_t)st.min_delta;
+                tmp[k] =
+                    ((uint64_t)vals[i + k] - (uint64_t)vals[i + k - 1]) - (uint64_t)st.min_delta;
             bitpack_write(tmp, m, st.delta_width, out);
         }
         break;
     }
-    case ENC_RLE: store_rle(vals, n, out); break;
-    default: break;
+    case ENC_RLE:
+        store_rle(vals, n, out);
+        break;
+    default:
+        break;
     }
 }
 
@@ -198,7 +210,8 @@ static bool read_packed(ByteReader *r, uint32_t n, int width, uint64_t *tmp) {
     return true;
 }
 
-bool intblock_decode(ByteReader *r, uint32_t n, int cell_bytes, int64_t *out, uint8_t *encoding_out) {
+bool intblock_decode(ByteReader *r, uint32_t n, int cell_bytes, int64_t *out,
+                     uint8_t *encoding_out) {
     uint8_t enc = br_u8(r);
     if (encoding_out) *encoding_out = enc;
     if (r->failed) return false;
@@ -210,7 +223,8 @@ bool intblock_decode(ByteReader *r, uint32_t n, int cell_bytes, int64_t *out, ui
         if (!p) return false;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t v = 0;
-            for (int b = 0; b < cell_bytes; b++) v |= (uint64_t)p[(size_t)i * (size_t)cell_bytes + (size_t)b] << (8 * b);
+            for (int b = 0; b < cell_bytes; b++)
+                v |= (uint64_t)p[(size_t)i * (size_t)cell_bytes + (size_t)b] << (8 * b);
             /* sign-extend narrow cells */
             int shift = 64 - 8 * cell_bytes;
             out[i] = shift ? (int64_t)(v << shift) >> shift : (int64_t)v;
@@ -221,7 +235,8 @@ bool intblock_decode(ByteReader *r, uint32_t n, int cell_bytes, int64_t *out, ui
         int64_t mn = br_svarint(r);
         int width = br_u8(r);
         if (r->failed || width > 64 || !read_packed(r, n, width, u)) return false;
-        for (uint32_t i = 0; i < n; i++) u[i] += (uint64_t)mn;
+        for (uint32_t i = 0; i < n; i++)
+            u[i] += (uint64_t)mn;
         return true;
     }
     case ENC_DELTA: {
@@ -231,7 +246,8 @@ bool intblock_decode(ByteReader *r, uint32_t n, int cell_bytes, int64_t *out, ui
         if (r->failed || width > 64 || n == 0) return false;
         if (!read_packed(r, n - 1, width, u + 1)) return false;
         u[0] = (uint64_t)first;
-        for (uint32_t i = 1; i < n; i++) u[i] = u[i - 1] + u[i] + (uint64_t)dmin;
+        for (uint32_t i = 1; i < n; i++)
+            u[i] = u[i - 1] + u[i] + (uint64_t)dmin;
         return true;
     }
     case ENC_RLE: {
@@ -242,10 +258,12 @@ bool intblock_decode(ByteReader *r, uint32_t n, int cell_bytes, int64_t *out, ui
             int64_t v = br_svarint(r);
             uint64_t len = br_varint(r);
             if (r->failed || len > n - pos) return false;
-            for (uint64_t j = 0; j < len; j++) out[pos++] = v;
+            for (uint64_t j = 0; j < len; j++)
+                out[pos++] = v;
         }
         return pos == n;
     }
-    default: return false;
+    default:
+        return false;
     }
 }

@@ -11,26 +11,43 @@
         const CT *d = v->data;                                                                     \
         ACC acc = 0;                                                                               \
         for (uint32_t i = from; i < to; i++)                                                       \
-            if (!colvec_is_null(v, i)) acc = (ACC)(acc + (ACC)d[i]);                              \
+            if (!colvec_is_null(v, i)) acc = (ACC)(acc + (ACC)d[i]);                               \
         CT r = (CT)acc;                                                                            \
         colvec_append(out, &r);                                                                    \
     } while (0)
 
 static void sum_append(const ColumnVector *v, uint32_t from, uint32_t to, ColumnVector *out) {
     switch (v->type.id) {
-    case TYPE_TINYINT: SUM_LOOP(int8_t, uint64_t); break;
-    case TYPE_SMALLINT: SUM_LOOP(int16_t, uint64_t); break;
-    case TYPE_INT: SUM_LOOP(int32_t, uint64_t); break;
-    case TYPE_BIGINT: SUM_LOOP(int64_t, uint64_t); break;
+    case TYPE_TINYINT:
+        SUM_LOOP(int8_t, uint64_t);
+        break;
+    case TYPE_SMALLINT:
+        SUM_LOOP(int16_t, uint64_t);
+        break;
+    case TYPE_INT:
+        SUM_LOOP(int32_t, uint64_t);
+        break;
+    case TYPE_BIGINT:
+        SUM_LOOP(int64_t, uint64_t);
+        break;
     case TYPE_LARGEINT:
-    case TYPE_DECIMAL: SUM_LOOP(int128_t, unsigned __int128); break;
-    case TYPE_FLOAT: SUM_LOOP(float, double); break;
-    case TYPE_DOUBLE: SUM_LOOP(double, double); break;
-    default: colvec_append_range(out, v, to - 1, 1); break;
+    case TYPE_DECIMAL:
+        SUM_LOOP(int128_t, unsigned __int128);
+        break;
+    case TYPE_FLOAT:
+        SUM_LOOP(float, double);
+        break;
+    case TYPE_DOUBLE:
+        SUM_LOOP(double, double);
+        break;
+    default:
+        colvec_append_range(out, v, to - 1, 1);
+        break;
     }
 }
 
-void agg_fold_append(AggType agg, const ColumnVector *v, uint32_t from, uint32_t to, ColumnVector *out) {
+void agg_fold_append(AggType agg, const ColumnVector *v, uint32_t from, uint32_t to,
+                     ColumnVector *out) {
     int best = -1;
     switch (agg) {
     case AGG_SUM:
@@ -50,7 +67,7 @@ void agg_fold_append(AggType agg, const ColumnVector *v, uint32_t from, uint32_t
     case AGG_MAX:
         for (uint32_t i = from; i < to; i++) {
             if (colvec_is_null(v, i)) continue;
-            int c = best < 0 ? 0 : cell_compare(v, i, v, (uint32_t)best);
+            int c = best < 0 ? 0 : row_cell_compare(v, i, v, (uint32_t)best);
             if (best < 0 || (agg == AGG_MIN ? c < 0 : c > 0)) best = (int)i;
         }
         break;
@@ -77,7 +94,7 @@ void key_model_reduce(const TabletSchema *s, const RowBlock *in, Arena *a, RowBl
     uint32_t *lasts = arena_alloc(a, sizeof(uint32_t) * (n ? n : 1));
     uint32_t g = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (i == 0 || key_compare(in->cols, i - 1, in->cols, i, s->nkeys) != 0) {
+        if (i == 0 || row_key_compare(in->cols, i - 1, in->cols, i, s->nkeys) != 0) {
             if (g) lasts[g - 1] = i - 1;
             starts[g++] = i;
         }
@@ -94,7 +111,8 @@ void key_model_reduce(const TabletSchema *s, const RowBlock *in, Arena *a, RowBl
             /* keys are equal within a group; UNIQUE/PRIMARY values come from the newest row */
             colvec_append_selected(o, v, aggregate ? starts : lasts, g);
         } else {
-            for (uint32_t k = 0; k < g; k++) agg_fold_append(s->cols[c].agg, v, starts[k], lasts[k] + 1, o);
+            for (uint32_t k = 0; k < g; k++)
+                agg_fold_append(s->cols[c].agg, v, starts[k], lasts[k] + 1, o);
         }
         out->cols[c] = o;
     }

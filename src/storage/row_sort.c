@@ -1,12 +1,13 @@
-/* Key comparison and sorting; see row_sort.h. The sort radix-sorts an order-preserving 64-bit prefix of the
- * first key column, then settles ties (equal prefixes) with a full comparison: for the usual integer or
- * short-string first key that costs a few linear passes instead of n log n comparator calls. */
+/* Key comparison and sorting; see row_sort.h. The sort radix-sorts an order-preserving 64-bit
+ * prefix of the first key column, then settles ties (equal prefixes) with a full comparison: for
+ * the usual integer or short-string first key that costs a few linear passes instead of n log n
+ * comparator calls. */
 #include "storage/row_sort.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int cell_compare(const ColumnVector *a, uint32_t i, const ColumnVector *b, uint32_t j) {
+int row_cell_compare(const ColumnVector *a, uint32_t i, const ColumnVector *b, uint32_t j) {
     bool na = colvec_is_null(a, i), nb = colvec_is_null(b, j);
     if (na || nb) return na == nb ? 0 : na ? -1 : 1;
     switch (a->type.id) {
@@ -51,47 +52,57 @@ int cell_compare(const ColumnVector *a, uint32_t i, const ColumnVector *b, uint3
         if (c) return c < 0 ? -1 : 1;
         return (x->len > y->len) - (x->len < y->len);
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
-int key_compare(ColumnVector *const *a, uint32_t i, ColumnVector *const *b, uint32_t j, int nkeys) {
+int row_key_compare(ColumnVector *const *a, uint32_t i, ColumnVector *const *b, uint32_t j,
+                    int nkeys) {
     for (int k = 0; k < nkeys; k++) {
-        int c = cell_compare(a[k], i, b[k], j);
+        int c = row_cell_compare(a[k], i, b[k], j);
         if (c) return c;
     }
     return 0;
 }
 
-bool rows_are_sorted(ColumnVector *const *keys, int nkeys, uint32_t n) {
+bool row_keys_are_sorted(ColumnVector *const *keys, int nkeys, uint32_t n) {
     for (uint32_t i = 1; i < n; i++)
-        if (key_compare(keys, i - 1, keys, i, nkeys) > 0) return false;
+        if (row_key_compare(keys, i - 1, keys, i, nkeys) > 0) return false;
     return true;
 }
 
-/* An unsigned 64-bit value whose order matches the column's order on its first 8 bytes of precision. */
+/* An unsigned 64-bit value whose order matches the column's order on its first 8 bytes of
+ * precision. */
 static uint64_t key_prefix(const ColumnVector *v, uint32_t row) {
     const uint64_t flip = 1ULL << 63;
     if (colvec_is_null(v, row)) return 0;
     switch (v->type.id) {
     case TYPE_BOOLEAN:
-    case TYPE_TINYINT: return (uint64_t)(int64_t)((const int8_t *)v->data)[row] ^ flip;
-    case TYPE_SMALLINT: return (uint64_t)(int64_t)((const int16_t *)v->data)[row] ^ flip;
+    case TYPE_TINYINT:
+        return (uint64_t)(int64_t)((const int8_t *)v->data)[row] ^ flip;
+    case TYPE_SMALLINT:
+        return (uint64_t)(int64_t)((const int16_t *)v->data)[row] ^ flip;
     case TYPE_INT:
-    case TYPE_DATE: return (uint64_t)(int64_t)((const int32_t *)v->data)[row] ^ flip;
+    case TYPE_DATE:
+        return (uint64_t)(int64_t)((const int32_t *)v->data)[row] ^ flip;
     case TYPE_BIGINT:
-    case TYPE_DATETIME: return (uint64_t)((const int64_t *)v->data)[row] ^ flip;
+    case TYPE_DATETIME:
+        return (uint64_t)((const int64_t *)v->data)[row] ^ flip;
     case TYPE_LARGEINT:
-    case TYPE_DECIMAL: return (uint64_t)(((const int128_t *)v->data)[row] >> 64) ^ flip;
+    case TYPE_DECIMAL:
+        return (uint64_t)(((const int128_t *)v->data)[row] >> 64) ^ flip;
     case TYPE_CHAR:
     case TYPE_VARCHAR:
     case TYPE_STRING: {
         const Slice *s = &((const Slice *)v->data)[row];
         uint64_t p = 0;
-        for (uint32_t k = 0; k < 8; k++) p = (p << 8) | (k < s->len ? (uint8_t)s->ptr[k] : 0);
+        for (uint32_t k = 0; k < 8; k++)
+            p = (p << 8) | (k < s->len ? (uint8_t)s->ptr[k] : 0);
         return p;
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -110,7 +121,8 @@ typedef struct PrefixRow {
 static void radix_sort(PrefixRow *rows, PrefixRow *tmp, uint32_t n) {
     for (int shift = 0; shift < 64; shift += 8) {
         uint32_t count[256] = {0};
-        for (uint32_t i = 0; i < n; i++) count[(rows[i].key >> shift) & 0xff]++;
+        for (uint32_t i = 0; i < n; i++)
+            count[(rows[i].key >> shift) & 0xff]++;
         /* a byte that is the same in every row does not reorder anything: skip the pass */
         if (count[(rows[0].key >> shift) & 0xff] == n) continue;
         uint32_t pos = 0;
@@ -119,7 +131,8 @@ static void radix_sort(PrefixRow *rows, PrefixRow *tmp, uint32_t n) {
             count[b] = pos;
             pos += c;
         }
-        for (uint32_t i = 0; i < n; i++) tmp[count[(rows[i].key >> shift) & 0xff]++] = rows[i];
+        for (uint32_t i = 0; i < n; i++)
+            tmp[count[(rows[i].key >> shift) & 0xff]++] = rows[i];
         memcpy(rows, tmp, sizeof(PrefixRow) * n);
     }
 }
@@ -132,13 +145,13 @@ typedef struct SortCtx {
 static int cmp_rows(const void *x, const void *y, void *arg) {
     const SortCtx *ctx = arg;
     uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
-    int c = key_compare(ctx->keys, i, ctx->keys, j, ctx->nkeys);
+    int c = row_key_compare(ctx->keys, i, ctx->keys, j, ctx->nkeys);
     if (c) return c;
     return (i > j) - (i < j); /* stability: equal keys keep their input order */
 }
 
 uint32_t *row_sort_by_key(ColumnVector *const *keys, int nkeys, uint32_t n, Arena *a) {
-    if (nkeys == 0 || n < 2 || rows_are_sorted(keys, nkeys, n)) return NULL;
+    if (nkeys == 0 || n < 2 || row_keys_are_sorted(keys, nkeys, n)) return NULL;
     PrefixRow *rows = malloc(sizeof(PrefixRow) * n), *tmp = malloc(sizeof(PrefixRow) * n);
     if (!rows || !tmp) abort();
     for (uint32_t i = 0; i < n; i++) {
@@ -148,7 +161,8 @@ uint32_t *row_sort_by_key(ColumnVector *const *keys, int nkeys, uint32_t n, Aren
     radix_sort(rows, tmp, n);
     free(tmp);
     uint32_t *perm = arena_alloc(a, sizeof(uint32_t) * n);
-    for (uint32_t i = 0; i < n; i++) perm[i] = rows[i].row;
+    for (uint32_t i = 0; i < n; i++)
+        perm[i] = rows[i].row;
     if (!prefix_is_exact(keys, nkeys)) {
         SortCtx ctx = {keys, nkeys};
         uint32_t start = 0;

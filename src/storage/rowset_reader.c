@@ -1,5 +1,6 @@
-/* Rowset reader: segment by segment, choose the pages that zone maps and the row range leave, decode the read
- * columns of each page group into vectors, then apply the delete filter. See rowset_reader.h. */
+/* Rowset reader: segment by segment, choose the pages that zone maps and the row range leave,
+ * decode the read columns of each page group into vectors, then apply the delete filter. See
+ * rowset_reader.h. */
 #include "storage/read_int.h"
 
 #include <stdlib.h>
@@ -24,14 +25,14 @@ struct RowsetReader {
     /* the open segment */
     SegmentReader *seg;
     uint32_t seg_no;
-    int *seg_col;           /* per schema column: stored column index, or -1 (read the default) */
-    uint64_t lo, hi;        /* rows of the segment inside the requested range */
-    uint32_t *pages;        /* selected pages, in order */
+    int *seg_col;    /* per schema column: stored column index, or -1 (read the default) */
+    uint64_t lo, hi; /* rows of the segment inside the requested range */
+    uint32_t *pages; /* selected pages, in order */
     uint32_t npages, page_pos;
-    uint8_t *keep;          /* delete filter scratch */
+    uint8_t *keep; /* delete filter scratch */
 };
 
-uint32_t colvec_compact(ColumnVector *v, const uint8_t *keep, uint32_t n) {
+uint32_t storage_compact_rows(ColumnVector *v, const uint8_t *keep, uint32_t n) {
     size_t cs = type_cell_size(v->type.id);
     char *d = v->data;
     uint32_t out = 0;
@@ -59,33 +60,35 @@ static void colvec_slice(ColumnVector *v, uint32_t from, uint32_t to) {
 
 static void fill_default(ColumnVector *v, const TabletColumn *col, uint32_t n) {
     if (col->default_value.is_null) {
-        for (uint32_t i = 0; i < n; i++) colvec_append_null(v);
+        for (uint32_t i = 0; i < n; i++)
+            colvec_append_null(v);
         return;
     }
     _Alignas(16) unsigned char cell[16];
-    datum_to_cell(&col->type, &col->default_value, cell);
-    for (uint32_t i = 0; i < n; i++) colvec_append(v, cell);
+    storage_datum_to_cell(&col->type, &col->default_value, cell);
+    for (uint32_t i = 0; i < n; i++)
+        colvec_append(v, cell);
 }
 
-Status rowset_reader_open_scoped(RowsetReader **out, const char *tablet_dir, const TabletSchema *schema,
-                                 const RowsetMeta *meta, const ReadOptions *opts, const RowsetScope *scope,
-                                 Error *err) {
+Status rowset_reader_open_scoped(RowsetReader **out, const char *tablet_dir,
+                                 const TabletSchema *schema, const RowsetMeta *meta,
+                                 const ReadOptions *opts, const RowsetScope *scope, Error *err) {
     *out = NULL;
     for (int i = 0; i < opts->ncolumns; i++)
         if (opts->columns[i] < 0 || opts->columns[i] >= schema->ncols)
-            return err_set(err, ERR_INTERNAL, "Projection names column %d of a %d-column schema", opts->columns[i],
-                           schema->ncols);
+            return err_set(err, ERR_INTERNAL, "Projection names column %d of a %d-column schema",
+                           opts->columns[i], schema->ncols);
     for (int i = 0; i < opts->ndelete_columns; i++)
         if (opts->delete_columns[i] < 0 || opts->delete_columns[i] >= schema->ncols)
             return err_set(err, ERR_INTERNAL, "Delete filter names column %d of a %d-column schema",
                            opts->delete_columns[i], schema->ncols);
     for (int i = 0; i < opts->npreds; i++)
         if (opts->preds[i].col < 0 || opts->preds[i].col >= schema->ncols)
-            return err_set(err, ERR_INTERNAL, "Predicate names column %d of a %d-column schema", opts->preds[i].col,
-                           schema->ncols);
+            return err_set(err, ERR_INTERNAL, "Predicate names column %d of a %d-column schema",
+                           opts->preds[i].col, schema->ncols);
     if (scope->segment_no >= 0 && (uint32_t)scope->segment_no >= meta->nsegments)
-        return err_set(err, ERR_INTERNAL, "Rowset %llu has no segment %d", (unsigned long long)meta->rowset_id,
-                       scope->segment_no);
+        return err_set(err, ERR_INTERNAL, "Rowset %llu has no segment %d",
+                       (unsigned long long)meta->rowset_id, scope->segment_no);
     RowsetReader *r = calloc(1, sizeof *r);
     if (!r) abort();
     r->arena = arena_new(0);
@@ -98,16 +101,21 @@ Status rowset_reader_open_scoped(RowsetReader **out, const char *tablet_dir, con
     r->read_cols = arena_calloc(r->arena, sizeof(bool) * (size_t)schema->ncols);
     if (opts->columns) {
         r->nproj = opts->ncolumns;
-        r->proj = arena_memdup(r->arena, opts->columns, sizeof(int) * (size_t)(opts->ncolumns ? opts->ncolumns : 1));
+        r->proj = arena_memdup(r->arena, opts->columns,
+                               sizeof(int) * (size_t)(opts->ncolumns ? opts->ncolumns : 1));
     } else {
         r->nproj = schema->ncols;
         r->proj = arena_alloc(r->arena, sizeof(int) * (size_t)schema->ncols);
-        for (int i = 0; i < schema->ncols; i++) r->proj[i] = i;
+        for (int i = 0; i < schema->ncols; i++)
+            r->proj[i] = i;
     }
-    for (int i = 0; i < r->nproj; i++) r->read_cols[r->proj[i]] = true;
-    for (int i = 0; i < opts->ndelete_columns; i++) r->read_cols[opts->delete_columns[i]] = true;
+    for (int i = 0; i < r->nproj; i++)
+        r->read_cols[r->proj[i]] = true;
+    for (int i = 0; i < opts->ndelete_columns; i++)
+        r->read_cols[opts->delete_columns[i]] = true;
     if (scope->need_keys)
-        for (int i = 0; i < schema->nkeys; i++) r->read_cols[i] = true;
+        for (int i = 0; i < schema->nkeys; i++)
+            r->read_cols[i] = true;
     r->seg_col = arena_alloc(r->arena, sizeof(int) * (size_t)schema->ncols);
     r->seg_next = scope->segment_no >= 0 ? (uint32_t)scope->segment_no : 0;
     r->seg_end = scope->segment_no >= 0 ? (uint32_t)scope->segment_no + 1 : meta->nsegments;
@@ -145,7 +153,8 @@ void rowset_reader_free(RowsetReader *r) {
 }
 
 /* Could any row of a zone (segment or page) satisfy every usable predicate? */
-static bool zone_may_match(const RowsetReader *r, const SegmentFooter *f, int page, uint64_t nrows) {
+static bool zone_may_match(const RowsetReader *r, const SegmentFooter *f, int page,
+                           uint64_t nrows) {
     for (int i = 0; i < r->opts.npreds; i++) {
         const ColumnPredicate *p = &r->opts.preds[i];
         if (r->scope.key_preds_only && p->col >= r->schema->nkeys) continue;
@@ -173,25 +182,27 @@ static Status map_columns(RowsetReader *r, const SegmentFooter *f, Error *err) {
             if (f->cols[c].is_op || f->cols[c].col.uid != want->uid) continue;
             if (f->cols[c].col.type.id != want->type.id)
                 return err_set(err, ERR_NOT_SUPPORTED,
-                               "Segment file %s stores column '%s' (id %u) as %s but the table has %s; the table "
+                               "Segment file %s stores column '%s' (id %u) as %s but the table has "
+                               "%s; the table "
                                "needs a schema change to read it",
-                               segment_reader_path(r->seg), want->name, want->uid, type_name(f->cols[c].col.type.id),
-                               type_name(want->type.id));
+                               segment_reader_path(r->seg), want->name, want->uid,
+                               type_name(f->cols[c].col.type.id), type_name(want->type.id));
             r->seg_col[i] = c;
         }
     }
     return STATUS_OK;
 }
 
-/* Opens segment seg_no and chooses its pages. Leaves r->seg NULL when nothing of it is to be read. */
+/* Opens segment seg_no and chooses its pages. Leaves r->seg NULL when nothing of it is to be read.
+ */
 static Status open_segment(RowsetReader *r, uint32_t seg_no, uint64_t base, Error *err) {
     char *path = segment_file_path(r->dir, r->meta->rowset_id, seg_no, r->arena);
     if (segment_reader_open(&r->seg, path, err)) return STATUS_ERROR;
     r->seg_no = seg_no;
     const SegmentFooter *f = segment_reader_footer(r->seg);
     if (f->nrows != r->meta->segments[seg_no].nrows) {
-        err_set(err, ERR_CORRUPT, "Segment file %s holds %llu rows but rowset %llu records %llu", path,
-                (unsigned long long)f->nrows, (unsigned long long)r->meta->rowset_id,
+        err_set(err, ERR_CORRUPT, "Segment file %s holds %llu rows but rowset %llu records %llu",
+                path, (unsigned long long)f->nrows, (unsigned long long)r->meta->rowset_id,
                 (unsigned long long)r->meta->segments[seg_no].nrows);
         close_segment(r);
         return STATUS_ERROR;
@@ -203,7 +214,8 @@ static Status open_segment(RowsetReader *r, uint32_t seg_no, uint64_t base, Erro
     /* the part of the requested rowset range that falls in this segment */
     uint64_t lo = r->opts.row_begin > base ? r->opts.row_begin - base : 0;
     uint64_t hi = f->nrows;
-    if (r->opts.row_end && r->opts.row_end < base + hi) hi = r->opts.row_end > base ? r->opts.row_end - base : 0;
+    if (r->opts.row_end && r->opts.row_end < base + hi)
+        hi = r->opts.row_end > base ? r->opts.row_end - base : 0;
     if (lo >= hi) {
         close_segment(r);
         return STATUS_OK;
@@ -227,7 +239,8 @@ static Status open_segment(RowsetReader *r, uint32_t seg_no, uint64_t base, Erro
     uint32_t skip_pages = 0;
     for (uint32_t p = first_page; p < end_page; p++) {
         uint64_t pf = (uint64_t)p * f->rows_per_page;
-        uint64_t a = pf > lo ? pf : lo, b = pf + segment_page_rows(f, p) < hi ? pf + segment_page_rows(f, p) : hi;
+        uint64_t a = pf > lo ? pf : lo,
+                 b = pf + segment_page_rows(f, p) < hi ? pf + segment_page_rows(f, p) : hi;
         if (zone_may_match(r, f, (int)p, segment_page_rows(f, p))) {
             report_skip(r, skip_from, skip_rows, skip_pages);
             skip_rows = 0;
@@ -283,13 +296,15 @@ static Status apply_delete_filter(RowsetReader *r, RowBlock *blk, Error *err) {
     r->keep = malloc(blk->nrows);
     if (!r->keep) abort();
     memset(r->keep, 1, blk->nrows);
-    if (r->opts.delete_filter(r->opts.delete_ctx, r->meta, blk->cols, blk->nrows, r->keep, err)) return STATUS_ERROR;
+    if (r->opts.delete_filter(r->opts.delete_ctx, r->meta, blk->cols, blk->nrows, r->keep, err))
+        return STATUS_ERROR;
     uint32_t kept = 0;
-    for (uint32_t i = 0; i < blk->nrows; i++) kept += r->keep[i] != 0;
+    for (uint32_t i = 0; i < blk->nrows; i++)
+        kept += r->keep[i] != 0;
     if (kept == blk->nrows) return STATUS_OK;
     for (int i = 0; i < r->schema->ncols; i++)
-        if (blk->cols[i]) colvec_compact(blk->cols[i], r->keep, blk->nrows);
-    if (blk->op) colvec_compact(blk->op, r->keep, blk->nrows);
+        if (blk->cols[i]) storage_compact_rows(blk->cols[i], r->keep, blk->nrows);
+    if (blk->op) storage_compact_rows(blk->op, r->keep, blk->nrows);
     r->stats->rows_deleted += blk->nrows - kept;
     blk->nrows = kept;
     return STATUS_OK;
@@ -302,7 +317,8 @@ Status rowset_reader_next_block(RowsetReader *r, Arena *a, RowBlock *blk, Error 
             if (r->seg_next >= r->seg_end) return STATUS_OK;
             uint32_t s = r->seg_next++;
             uint64_t base = 0;
-            for (uint32_t i = 0; i < s; i++) base += r->meta->segments[i].nrows;
+            for (uint32_t i = 0; i < s; i++)
+                base += r->meta->segments[i].nrows;
             if (open_segment(r, s, base, err)) return STATUS_ERROR;
             continue;
         }
@@ -310,7 +326,8 @@ Status rowset_reader_next_block(RowsetReader *r, Arena *a, RowBlock *blk, Error 
             close_segment(r);
             continue;
         }
-        if (read_page_group(r, r->pages[r->page_pos++], a, blk, err) || apply_delete_filter(r, blk, err))
+        if (read_page_group(r, r->pages[r->page_pos++], a, blk, err) ||
+            apply_delete_filter(r, blk, err))
             return STATUS_ERROR;
         if (blk->nrows > 0) return STATUS_OK;
     }
@@ -326,7 +343,8 @@ Status rowset_reader_next(RowsetReader *r, Arena *out_arena, Batch **out, Error 
     b->nrows = blk.nrows;
     b->ncols = r->nproj + (r->opts.with_op ? 1 : 0);
     b->cols = arena_calloc(out_arena, sizeof(ColumnVector *) * (size_t)(b->ncols ? b->ncols : 1));
-    for (int i = 0; i < r->nproj; i++) b->cols[i] = blk.cols[r->proj[i]];
+    for (int i = 0; i < r->nproj; i++)
+        b->cols[i] = blk.cols[r->proj[i]];
     if (r->opts.with_op) {
         ColumnVector *op = blk.op;
         if (!op) {

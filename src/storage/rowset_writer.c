@@ -1,4 +1,5 @@
-/* Rowset writer: chunk buffering, key sort, one segment per chunk, key bounds and overlap tracking. */
+/* Rowset writer: chunk buffering, key sort, one segment per chunk, key bounds and overlap tracking.
+ */
 #include "storage/rowset_writer.h"
 
 #include <stdlib.h>
@@ -18,10 +19,10 @@ struct RowsetWriter {
     uint64_t rowset_id;
     TabletSchema *schema; /* copy, in arena */
     RowsetWriterOptions opts;
-    Arena *arena;         /* long-lived: schema, key bounds, segment list */
-    Arena *chunk_arena;   /* the buffered chunk; reset after each segment */
-    ColumnVector **cols;  /* chunk columns, schema order */
-    ColumnVector *ops;    /* chunk op column (UNIQUE/PRIMARY) */
+    Arena *arena;        /* long-lived: schema, key bounds, segment list */
+    Arena *chunk_arena;  /* the buffered chunk; reset after each segment */
+    ColumnVector **cols; /* chunk columns, schema order */
+    ColumnVector *ops;   /* chunk op column (UNIQUE/PRIMARY) */
     uint32_t chunk_rows;
     uint32_t chunk_deletes;
     VEC(SegmentFileInfo) segments;
@@ -33,8 +34,8 @@ struct RowsetWriter {
     bool failed;
 };
 
-/* Appends rows [from, from + n) of src to a chunk column. Strings are copied with one allocation per call
- * rather than one per value: buffering is on the ingest path of every load. */
+/* Appends rows [from, from + n) of src to a chunk column. Strings are copied with one allocation
+ * per call rather than one per value: buffering is on the ingest path of every load. */
 static void chunk_append(ColumnVector *dst, const ColumnVector *src, uint32_t from, uint32_t n) {
     if (!type_is_string(dst->type.id)) {
         colvec_append_range(dst, src, from, n);
@@ -45,7 +46,8 @@ static void chunk_append(ColumnVector *dst, const ColumnVector *src, uint32_t fr
     const Slice *in = (const Slice *)src->data + from;
     Slice *out = (Slice *)dst->data + dst->len;
     size_t total = 0;
-    for (uint32_t i = 0; i < n; i++) total += in[i].len;
+    for (uint32_t i = 0; i < n; i++)
+        total += in[i].len;
     char *bytes = total ? arena_alloc(dst->arena, total) : NULL;
     for (uint32_t i = 0; i < n; i++) {
         out[i].len = in[i].len;
@@ -69,13 +71,15 @@ static void new_chunk(RowsetWriter *w) {
     uint32_t cap = w->opts.max_segment_rows < 65536 ? (uint32_t)w->opts.max_segment_rows : 65536;
     for (int c = 0; c < w->schema->ncols; c++)
         w->cols[c] = colvec_new(w->chunk_arena, w->schema->cols[c].type, cap);
-    w->ops = tablet_schema_has_ops(w->schema) ? colvec_new(w->chunk_arena, type_make(TYPE_TINYINT), 0) : NULL;
+    w->ops = tablet_schema_has_ops(w->schema)
+                 ? colvec_new(w->chunk_arena, type_make(TYPE_TINYINT), 0)
+                 : NULL;
     w->chunk_rows = 0;
     w->chunk_deletes = 0;
 }
 
-Status rowset_writer_new(RowsetWriter **out, const char *tablet_dir, uint64_t rowset_id, const TabletSchema *schema,
-                         const RowsetWriterOptions *opts, Error *err) {
+Status rowset_writer_new(RowsetWriter **out, const char *tablet_dir, uint64_t rowset_id,
+                         const TabletSchema *schema, const RowsetWriterOptions *opts, Error *err) {
     *out = NULL;
     if (tablet_schema_validate(schema, err)) return STATUS_ERROR;
     if (tablet_dir_create(tablet_dir, err)) return STATUS_ERROR;
@@ -116,9 +120,10 @@ static int datum_tuple_cmp(const TabletSchema *s, const Datum *a, const Datum *b
 static Datum *key_at(RowsetWriter *w, uint32_t row) {
     Datum *d = arena_alloc(w->arena, sizeof(Datum) * (size_t)w->schema->nkeys);
     for (int k = 0; k < w->schema->nkeys; k++) {
-        d[k] = datum_from_cell(w->cols[k], row);
+        d[k] = storage_datum_from_cell(w->cols[k], row);
         if (!d[k].is_null && type_is_string(w->schema->cols[k].type.id))
-            d[k].v.str.ptr = d[k].v.str.len ? arena_memdup(w->arena, d[k].v.str.ptr, d[k].v.str.len) : "";
+            d[k].v.str.ptr =
+                d[k].v.str.len ? arena_memdup(w->arena, d[k].v.str.ptr, d[k].v.str.len) : "";
     }
     return d;
 }
@@ -140,7 +145,8 @@ static Status flush_chunk(RowsetWriter *w, Error *err) {
     char *path = segment_file_path(w->dir, w->rowset_id, seg_no, w->chunk_arena);
     SegmentWriteOptions so = {w->opts.codec, w->opts.level, w->opts.rows_per_page};
     SegmentFileInfo info;
-    /* the op column is stored only when the chunk has a delete: plain upsert loads stay as small as DUPLICATE */
+    /* the op column is stored only when the chunk has a delete: plain upsert loads stay as small as
+     * DUPLICATE */
     const ColumnVector *ops = w->chunk_deletes ? w->ops : NULL;
     if (segment_write(path, w->schema, w->cols, ops, perm, n, &so, &info, err)) return STATUS_ERROR;
     vec_push(&w->segments, info);
@@ -159,17 +165,20 @@ static Status check_batch(const RowsetWriter *w, const Batch *b, const uint8_t *
     for (int c = 0; c < s->ncols; c++) {
         const ColumnVector *v = b->cols[c];
         if (v->type.id != s->cols[c].type.id || v->len < b->nrows)
-            return err_set(err, ERR_INTERNAL, "Rowset %llu: column '%s' is %s with %u rows, expected %s with %u",
-                           (unsigned long long)w->rowset_id, s->cols[c].name, type_name(v->type.id), v->len,
-                           type_name(s->cols[c].type.id), b->nrows);
+            return err_set(err, ERR_INTERNAL,
+                           "Rowset %llu: column '%s' is %s with %u rows, expected %s with %u",
+                           (unsigned long long)w->rowset_id, s->cols[c].name, type_name(v->type.id),
+                           v->len, type_name(s->cols[c].type.id), b->nrows);
         if (!s->cols[c].is_nullable && v->nulls && memchr(v->nulls, 1, b->nrows))
             return err_set(err, ERR_BAD_NULL, "Column '%s' cannot be null", s->cols[c].name);
     }
     if (ops && !tablet_schema_has_ops(s))
         for (uint32_t i = 0; i < b->nrows; i++)
             if (ops[i] != ROW_OP_UPSERT)
-                return err_set(err, ERR_NOT_SUPPORTED, "Delete rows are only supported by UNIQUE and PRIMARY KEY "
-                               "tables (this tablet is %s)", keys_type_name(s->keys_type));
+                return err_set(err, ERR_NOT_SUPPORTED,
+                               "Delete rows are only supported by UNIQUE and PRIMARY KEY "
+                               "tables (this tablet is %s)",
+                               keys_type_name(s->keys_type));
     return STATUS_OK;
 }
 
@@ -182,7 +191,8 @@ Status rowset_writer_add_batch(RowsetWriter *w, const Batch *b, const uint8_t *o
     while (done < b->nrows) {
         uint64_t room = w->opts.max_segment_rows - w->chunk_rows;
         uint32_t take = b->nrows - done < room ? b->nrows - done : (uint32_t)room;
-        for (int c = 0; c < w->schema->ncols; c++) chunk_append(w->cols[c], b->cols[c], done, take);
+        for (int c = 0; c < w->schema->ncols; c++)
+            chunk_append(w->cols[c], b->cols[c], done, take);
         if (w->ops) {
             colvec_reserve(w->ops, w->ops->len + take);
             int8_t *dst = (int8_t *)w->ops->data + w->ops->len;
@@ -194,7 +204,8 @@ Status rowset_writer_add_batch(RowsetWriter *w, const Batch *b, const uint8_t *o
         }
         w->chunk_rows += take;
         done += take;
-        if (w->chunk_rows >= w->opts.max_segment_rows || arena_bytes(w->chunk_arena) >= w->opts.max_segment_bytes) {
+        if (w->chunk_rows >= w->opts.max_segment_rows ||
+            arena_bytes(w->chunk_arena) >= w->opts.max_segment_bytes) {
             if (flush_chunk(w, err)) {
                 w->failed = true;
                 return STATUS_ERROR;
@@ -206,7 +217,8 @@ Status rowset_writer_add_batch(RowsetWriter *w, const Batch *b, const uint8_t *o
 
 static uint8_t *encode_key(const TabletSchema *s, const Datum *d, Arena *a, uint32_t *len) {
     StrBuf sb = STRBUF_INIT;
-    for (int k = 0; k < s->nkeys; k++) datum_encode(&s->cols[k].type, &d[k], &sb);
+    for (int k = 0; k < s->nkeys; k++)
+        storage_datum_encode(&s->cols[k].type, &d[k], &sb);
     uint8_t *p = arena_memdup(a, sb.data ? sb.data : "", sb.len + 1);
     *len = (uint32_t)sb.len;
     sb_free(&sb);
@@ -218,7 +230,7 @@ Status rowset_writer_finish(RowsetWriter *w, Arena *a, RowsetMeta **out, Error *
     if (w->finished || w->failed)
         return err_set(err, ERR_INTERNAL, "Rowset %llu: finish called twice or after a failure",
                        (unsigned long long)w->rowset_id);
-    if (flush_chunk(w, err) || (w->segments.len && dir_fsync(w->dir, err))) {
+    if (flush_chunk(w, err) || (w->segments.len && data_dir_fsync(w->dir, err))) {
         w->failed = true;
         return STATUS_ERROR;
     }
@@ -229,8 +241,11 @@ Status rowset_writer_finish(RowsetWriter *w, Arena *a, RowsetMeta **out, Error *
     m->nrows = w->nrows;
     m->ndeletes = w->ndeletes;
     m->nsegments = (uint32_t)w->segments.len;
-    m->segments = m->nsegments ? arena_memdup(a, w->segments.items, sizeof(SegmentFileInfo) * m->nsegments) : NULL;
-    for (uint32_t i = 0; i < m->nsegments; i++) m->data_size += m->segments[i].size;
+    m->segments = m->nsegments
+                      ? arena_memdup(a, w->segments.items, sizeof(SegmentFileInfo) * m->nsegments)
+                      : NULL;
+    for (uint32_t i = 0; i < m->nsegments; i++)
+        m->data_size += m->segments[i].size;
     m->segments_overlap = w->overlap;
     if (w->min_key) {
         m->min_key = encode_key(w->schema, w->min_key, a, &m->min_key_len);
@@ -244,7 +259,8 @@ Status rowset_writer_finish(RowsetWriter *w, Arena *a, RowsetMeta **out, Error *
 void rowset_writer_free(RowsetWriter *w) {
     if (!w) return;
     if (!w->finished) {
-        /* an abandoned load: its files must not outlive it (the sweep would catch them, but later) */
+        /* an abandoned load: its files must not outlive it (the sweep would catch them, but later)
+         */
         for (size_t i = 0; i <= w->segments.len; i++) {
             char *path = segment_file_path(w->dir, w->rowset_id, (uint32_t)i, w->arena);
             unlink(path);

@@ -1,6 +1,6 @@
 /* Segment footer serialization and validation; the layout is in segment_format.h and
- * docs/internals/segment-format.md. Validation is thorough because the footer is read from disk: any value
- * that would make the reader index out of bounds is rejected here. */
+ * docs/internals/segment-format.md. Validation is thorough because the footer is read from disk:
+ * any value that would make the reader index out of bounds is rejected here. */
 #include "storage/segment_format.h"
 
 #include <string.h>
@@ -8,11 +8,14 @@
 #include "storage/compress.h"
 #include "storage/encoding.h"
 
-/* The footer stores these enums' values: they are part of the file format and must never be renumbered. */
+/* The footer stores these enums' values: they are part of the file format and must never be
+ * renumbered. */
 _Static_assert(TYPE_BOOLEAN == 1 && TYPE_DECIMAL == 9 && TYPE_STRING == 12 && TYPE_DATETIME == 14,
                "TypeId values are stored in segment files");
-_Static_assert(KEYS_DUPLICATE == 1 && KEYS_PRIMARY == 4, "KeysType values are stored in segment files");
-_Static_assert(AGG_SUM == 1 && AGG_REPLACE_IF_NOT_NULL == 5 && AGG_COUNT == 6, "AggType values are stored in segment files");
+_Static_assert(KEYS_DUPLICATE == 1 && KEYS_PRIMARY == 4,
+               "KeysType values are stored in segment files");
+_Static_assert(AGG_SUM == 1 && AGG_REPLACE_IF_NOT_NULL == 5 && AGG_COUNT == 6,
+               "AggType values are stored in segment files");
 _Static_assert(CODEC_LZ4 == 1 && CODEC_ZSTD == 2, "Codec values are stored in segment files");
 
 #define COLFLAG_NULLABLE 1
@@ -33,8 +36,8 @@ void segment_footer_encode(const SegmentFooter *f, StrBuf *out) {
         bw_varint(out, (uint64_t)col->type.precision);
         bw_varint(out, (uint64_t)col->type.scale);
         bw_varint(out, (uint64_t)col->type.len);
-        bw_u8(out, (uint8_t)((col->is_nullable ? COLFLAG_NULLABLE : 0) | (col->is_key ? COLFLAG_KEY : 0) |
-                             (sc->is_op ? COLFLAG_OP : 0)));
+        bw_u8(out, (uint8_t)((col->is_nullable ? COLFLAG_NULLABLE : 0) |
+                             (col->is_key ? COLFLAG_KEY : 0) | (sc->is_op ? COLFLAG_OP : 0)));
         bw_u8(out, (uint8_t)col->agg);
         const char *name = col->name ? col->name : "";
         bw_bytes(out, name, strlen(name));
@@ -53,8 +56,8 @@ void segment_footer_encode(const SegmentFooter *f, StrBuf *out) {
     }
 }
 
-static Status decode_column(ByteReader *r, const SegmentFooter *f, int c, uint64_t data_end, Arena *a,
-                            SegColumn *sc, Error *err) {
+static Status decode_column(ByteReader *r, const SegmentFooter *f, int c, uint64_t data_end,
+                            Arena *a, SegColumn *sc, Error *err) {
     TabletColumn *col = &sc->col;
     col->uid = (uint32_t)br_varint(r);
     uint8_t type_id = br_u8(r);
@@ -64,8 +67,8 @@ static Status decode_column(ByteReader *r, const SegmentFooter *f, int c, uint64
     size_t name_len;
     const uint8_t *name = br_bytes(r, &name_len);
     if (r->failed) return err_set(err, ERR_CORRUPT, "footer ends inside column %d", c);
-    if (type_id <= TYPE_NULL || type_id >= TYPE__COUNT || precision > DECIMAL_MAX_PRECISION || scale > precision ||
-        len > VARCHAR_MAX_LEN || agg > AGG_COUNT || (flags & ~7u))
+    if (type_id <= TYPE_NULL || type_id >= TYPE__COUNT || precision > DECIMAL_MAX_PRECISION ||
+        scale > precision || len > VARCHAR_MAX_LEN || agg > AGG_COUNT || (flags & ~7u))
         return err_set(err, ERR_CORRUPT, "column %d has an invalid type or flags", c);
     col->type.id = (TypeId)type_id;
     col->type.precision = (int16_t)precision;
@@ -77,13 +80,15 @@ static Status decode_column(ByteReader *r, const SegmentFooter *f, int c, uint64
     col->agg = (AggType)agg;
     col->name = arena_strndup(a, (const char *)name, name_len);
     col->default_value.is_null = true;
-    if (sc->is_op && type_id != TYPE_TINYINT) return err_set(err, ERR_CORRUPT, "op column %d is not TINYINT", c);
+    if (sc->is_op && type_id != TYPE_TINYINT)
+        return err_set(err, ERR_CORRUPT, "op column %d is not TINYINT", c);
     if (!zonemap_decode(&sc->zone, &col->type, r))
         return err_set(err, ERR_CORRUPT, "bad zone map of column '%s'", col->name);
     uint64_t npages = br_varint(r);
     if (r->failed || npages != segment_page_count(f->nrows, f->rows_per_page))
-        return err_set(err, ERR_CORRUPT, "column '%s' has %llu pages, %u expected for %llu rows", col->name,
-                       (unsigned long long)npages, segment_page_count(f->nrows, f->rows_per_page),
+        return err_set(err, ERR_CORRUPT, "column '%s' has %llu pages, %u expected for %llu rows",
+                       col->name, (unsigned long long)npages,
+                       segment_page_count(f->nrows, f->rows_per_page),
                        (unsigned long long)f->nrows);
     sc->npages = (uint32_t)npages;
     sc->pages = arena_calloc(a, sizeof(SegPage) * (npages ? npages : 1));
@@ -95,20 +100,22 @@ static Status decode_column(ByteReader *r, const SegmentFooter *f, int c, uint64
         pg->codec = br_u8(r);
         pg->checksum = br_u64(r);
         if (r->failed || !zonemap_decode(&pg->zone, &col->type, r))
-            return err_set(err, ERR_CORRUPT, "footer ends inside page %u of column '%s'", p, col->name);
-        if (disk > UINT32_MAX || raw > UINT32_MAX || pg->codec >= CODEC__COUNT || pg->encoding >= ENC__COUNT ||
-            pg->offset < SEGMENT_HEADER_SIZE || pg->offset > data_end || disk > data_end - pg->offset ||
-            (pg->codec == CODEC_NONE && disk != raw))
-            return err_set(err, ERR_CORRUPT, "page %u of column '%s' has an invalid location or size", p,
+            return err_set(err, ERR_CORRUPT, "footer ends inside page %u of column '%s'", p,
                            col->name);
+        if (disk > UINT32_MAX || raw > UINT32_MAX || pg->codec >= CODEC__COUNT ||
+            pg->encoding >= ENC__COUNT || pg->offset < SEGMENT_HEADER_SIZE ||
+            pg->offset > data_end || disk > data_end - pg->offset ||
+            (pg->codec == CODEC_NONE && disk != raw))
+            return err_set(err, ERR_CORRUPT,
+                           "page %u of column '%s' has an invalid location or size", p, col->name);
         pg->disk_size = (uint32_t)disk;
         pg->raw_size = (uint32_t)raw;
     }
     return STATUS_OK;
 }
 
-Status segment_footer_decode(const uint8_t *p, size_t n, uint64_t data_end, Arena *a, SegmentFooter *out,
-                             Error *err) {
+Status segment_footer_decode(const uint8_t *p, size_t n, uint64_t data_end, Arena *a,
+                             SegmentFooter *out, Error *err) {
     memset(out, 0, sizeof *out);
     ByteReader r = br_make(p, n);
     out->nrows = br_varint(&r);
@@ -118,8 +125,10 @@ Status segment_footer_decode(const uint8_t *p, size_t n, uint64_t data_end, Aren
     if (r.failed) return err_set(err, ERR_CORRUPT, "footer too short");
     if (rpp == 0 || rpp > SEGMENT_MAX_ROWS_PER_PAGE || keys > KEYS_PRIMARY || ncols == 0 ||
         ncols > STORAGE_MAX_COLUMNS + 1 || nkeys > ncols || out->nrows > ((uint64_t)1 << 40))
-        return err_set(err, ERR_CORRUPT, "footer header is invalid (rows %llu, rows per page %llu, columns %llu)",
-                       (unsigned long long)out->nrows, (unsigned long long)rpp, (unsigned long long)ncols);
+        return err_set(err, ERR_CORRUPT,
+                       "footer header is invalid (rows %llu, rows per page %llu, columns %llu)",
+                       (unsigned long long)out->nrows, (unsigned long long)rpp,
+                       (unsigned long long)ncols);
     out->rows_per_page = (uint32_t)rpp;
     out->keys_type = (KeysType)keys;
     out->nkeys = (int)nkeys;
@@ -133,6 +142,7 @@ Status segment_footer_decode(const uint8_t *p, size_t n, uint64_t data_end, Aren
             out->op_col = c;
         }
     }
-    if (br_left(&r) != 0) return err_set(err, ERR_CORRUPT, "%zu unexpected bytes after the footer", br_left(&r));
+    if (br_left(&r) != 0)
+        return err_set(err, ERR_CORRUPT, "%zu unexpected bytes after the footer", br_left(&r));
     return STATUS_OK;
 }

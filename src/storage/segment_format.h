@@ -1,14 +1,15 @@
-/* The segment file format (normative text: docs/internals/segment-format.md). A segment holds the rows of one
- * rowset chunk for one tablet, column by column:
+/* The segment file format (normative text: docs/internals/segment-format.md). A segment holds the
+ * rows of one rowset chunk for one tablet, column by column:
  *
  *   header (16 bytes)  "CAIRNSEG", u32 format version, u32 zero
- *   pages              column 0 pages 0..P-1, column 1 pages 0..P-1, ... (each page compressed on its own)
- *   footer            row count, rows per page, schema, per column a zone map and per page offset, sizes,
- *                      encoding, codec, xxh3 checksum and zone map
- *   trailer (32 bytes) u64 footer offset, u32 footer length, u32 format version, u64 footer xxh3, "CAIRNEND"
+ *   pages              column 0 pages 0..P-1, column 1 pages 0..P-1, ... (each page compressed on
+ * its own) footer            row count, rows per page, schema, per column a zone map and per page
+ * offset, sizes, encoding, codec, xxh3 checksum and zone map trailer (32 bytes) u64 footer offset,
+ * u32 footer length, u32 format version, u64 footer xxh3, "CAIRNEND"
  *
- * Page i of every column holds rows [i * rows_per_page, (i + 1) * rows_per_page), so a page index names the
- * same rows in every column. The file holds no tablet or rowset id: it can be linked or copied under any name. */
+ * Page i of every column holds rows [i * rows_per_page, (i + 1) * rows_per_page), so a page index
+ * names the same rows in every column. The file holds no tablet or rowset id: it can be linked or
+ * copied under any name. */
 #ifndef CAIRN_STORAGE_SEGMENT_FORMAT_H
 #define CAIRN_STORAGE_SEGMENT_FORMAT_H
 
@@ -51,8 +52,8 @@ typedef struct SegmentFooter {
     uint32_t rows_per_page;
     KeysType keys_type;
     int nkeys;
-    int ncols;       /* stored columns, the op column included */
-    int op_col;      /* index of the op column in cols, or -1 */
+    int ncols;  /* stored columns, the op column included */
+    int op_col; /* index of the op column in cols, or -1 */
     SegColumn *cols;
 } SegmentFooter;
 
@@ -68,10 +69,10 @@ static inline uint32_t segment_page_rows(const SegmentFooter *f, uint32_t page) 
 }
 
 void segment_footer_encode(const SegmentFooter *f, StrBuf *out);
-/* Parses and validates a footer (page layout, offsets inside [header, data_end), types). Strings point into
- * p, which must outlive the footer; arrays come from a. ERR_CORRUPT names only the problem: the caller
- * prefixes the file. */
-Status segment_footer_decode(const uint8_t *p, size_t n, uint64_t data_end, Arena *a, SegmentFooter *out,
-                             Error *err) MUST_CHECK;
+/* Parses and validates a footer (page layout, offsets inside [header, data_end), types). Strings
+ * point into p, which must outlive the footer; arrays come from a. ERR_CORRUPT names only the
+ * problem: the caller prefixes the file. */
+Status segment_footer_decode(const uint8_t *p, size_t n, uint64_t data_end, Arena *a,
+                             SegmentFooter *out, Error *err) MUST_CHECK;
 
 #endif

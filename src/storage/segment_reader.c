@@ -1,5 +1,5 @@
-/* Segment reader: trailer and footer checks at open, then page reads with checksum verification; and the
- * full-file verification VERIFY SNAPSHOT and RESTORE run on downloaded files. */
+/* Segment reader: trailer and footer checks at open, then page reads with checksum verification;
+ * and the full-file verification VERIFY SNAPSHOT and RESTORE run on downloaded files. */
 #include "storage/segment_reader.h"
 
 #include <errno.h>
@@ -32,35 +32,41 @@ static Status corrupt(Error *err, const char *path, const char *what) {
 
 static Status read_footer(SegmentReader *r, Error *err) {
     if (r->file_size < SEGMENT_HEADER_SIZE + SEGMENT_TRAILER_SIZE)
-        return err_set(err, ERR_CORRUPT, "Segment file %s is corrupt: %llu bytes is too short for a segment",
-                       r->path, (unsigned long long)r->file_size);
+        return err_set(err, ERR_CORRUPT,
+                       "Segment file %s is corrupt: %llu bytes is too short for a segment", r->path,
+                       (unsigned long long)r->file_size);
     uint8_t header[SEGMENT_HEADER_SIZE], trailer[SEGMENT_TRAILER_SIZE];
     if (data_file_pread(r->fd, r->path, header, sizeof header, 0, err) ||
-        data_file_pread(r->fd, r->path, trailer, sizeof trailer, r->file_size - SEGMENT_TRAILER_SIZE, err))
+        data_file_pread(r->fd, r->path, trailer, sizeof trailer,
+                        r->file_size - SEGMENT_TRAILER_SIZE, err))
         return STATUS_ERROR;
     if (memcmp(header, SEGMENT_MAGIC, 8) != 0 || memcmp(trailer + 24, SEGMENT_END_MAGIC, 8) != 0)
         return corrupt(err, r->path, "not a cairn segment (bad magic at the start or end)");
     uint32_t version = load_u32(header + 8);
     if (version != SEGMENT_FORMAT_VERSION || load_u32(trailer + 12) != version)
-        return err_set(err, ERR_CORRUPT, "Segment file %s has format version %u; this server reads version %d",
+        return err_set(err, ERR_CORRUPT,
+                       "Segment file %s has format version %u; this server reads version %d",
                        r->path, version, SEGMENT_FORMAT_VERSION);
     uint64_t foff = load_u64(trailer);
     uint32_t flen = load_u32(trailer + 8);
     uint64_t data_end = r->file_size - SEGMENT_TRAILER_SIZE;
     if (foff < SEGMENT_HEADER_SIZE || foff > data_end || flen != data_end - foff)
-        return err_set(err, ERR_CORRUPT,
-                       "Segment file %s is corrupt: trailer puts the footer at offset %llu (%u bytes) in a "
-                       "%llu-byte file",
-                       r->path, (unsigned long long)foff, flen, (unsigned long long)r->file_size);
+        return err_set(
+            err, ERR_CORRUPT,
+            "Segment file %s is corrupt: trailer puts the footer at offset %llu (%u bytes) in a "
+            "%llu-byte file",
+            r->path, (unsigned long long)foff, flen, (unsigned long long)r->file_size);
     uint8_t *fb = arena_alloc(r->arena, flen ? flen : 1);
     if (data_file_pread(r->fd, r->path, fb, flen, foff, err)) return STATUS_ERROR;
     r->bytes_read += SEGMENT_HEADER_SIZE + SEGMENT_TRAILER_SIZE + flen;
     uint64_t want = load_u64(trailer + 16), got = hash_xxh3(fb, flen);
     if (want != got)
         return err_set(err, ERR_CORRUPT,
-                       "Segment file %s is corrupt: footer checksum mismatch (footer at offset %llu, %u bytes; "
+                       "Segment file %s is corrupt: footer checksum mismatch (footer at offset "
+                       "%llu, %u bytes; "
                        "stored %016llx, computed %016llx)",
-                       r->path, (unsigned long long)foff, flen, (unsigned long long)want, (unsigned long long)got);
+                       r->path, (unsigned long long)foff, flen, (unsigned long long)want,
+                       (unsigned long long)got);
     if (segment_footer_decode(fb, flen, foff, r->arena, &r->footer, err))
         return err_prefix(err, "Segment file %s is corrupt: footer at offset %llu: ", r->path,
                           (unsigned long long)foff);
@@ -70,7 +76,8 @@ static Status read_footer(SegmentReader *r, Error *err) {
 Status segment_reader_open(SegmentReader **out, const char *path, Error *err) {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return err_set(err, ERR_IO, "Cannot open segment file %s: %s", path, strerror(errno));
+    if (fd < 0)
+        return err_set(err, ERR_IO, "Cannot open segment file %s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
@@ -120,33 +127,37 @@ uint64_t segment_reader_bytes_read(const SegmentReader *r) {
     return r->bytes_read;
 }
 
-Status segment_reader_read_page(SegmentReader *r, int col, uint32_t page, ColumnVector *out, Error *err) {
+Status segment_reader_read_page(SegmentReader *r, int col, uint32_t page, ColumnVector *out,
+                                Error *err) {
     const SegmentFooter *f = &r->footer;
     if (col < 0 || col >= f->ncols || page >= f->cols[col].npages)
-        return err_set(err, ERR_INTERNAL, "Page %u of column %d requested from %s, which has %d columns", page, col,
+        return err_set(err, ERR_INTERNAL,
+                       "Page %u of column %d requested from %s, which has %d columns", page, col,
                        r->path, f->ncols);
     const SegColumn *sc = &f->cols[col];
     const SegPage *pg = &sc->pages[page];
     if (out->type.id != sc->col.type.id)
-        return err_set(err, ERR_INTERNAL, "Column '%s' of %s is %s, read as %s", sc->col.name, r->path,
-                       type_name(sc->col.type.id), type_name(out->type.id));
+        return err_set(err, ERR_INTERNAL, "Column '%s' of %s is %s, read as %s", sc->col.name,
+                       r->path, type_name(sc->col.type.id), type_name(out->type.id));
     sb_reset(&r->disk);
     sb_reserve(&r->disk, pg->disk_size);
-    if (data_file_pread(r->fd, r->path, r->disk.data, pg->disk_size, pg->offset, err)) return STATUS_ERROR;
+    if (data_file_pread(r->fd, r->path, r->disk.data, pg->disk_size, pg->offset, err))
+        return STATUS_ERROR;
     r->bytes_read += pg->disk_size;
     uint64_t got = hash_xxh3(r->disk.data, pg->disk_size);
     if (got != pg->checksum)
-        return err_set(err, ERR_CORRUPT,
-                       "Segment file %s is corrupt: page %u of column '%s' (offset %llu, %u bytes): checksum "
-                       "mismatch (stored %016llx, computed %016llx)",
-                       r->path, page, sc->col.name, (unsigned long long)pg->offset, pg->disk_size,
-                       (unsigned long long)pg->checksum, (unsigned long long)got);
+        return err_set(
+            err, ERR_CORRUPT,
+            "Segment file %s is corrupt: page %u of column '%s' (offset %llu, %u bytes): checksum "
+            "mismatch (stored %016llx, computed %016llx)",
+            r->path, page, sc->col.name, (unsigned long long)pg->offset, pg->disk_size,
+            (unsigned long long)pg->checksum, (unsigned long long)got);
     const uint8_t *body = (const uint8_t *)r->disk.data;
     if (pg->codec != CODEC_NONE) {
         sb_reset(&r->raw);
         sb_reserve(&r->raw, pg->raw_size);
-        if (compressor_decompress(r->comp, (Codec)pg->codec, r->disk.data, pg->disk_size, r->raw.data,
-                                  pg->raw_size, err))
+        if (compressor_decompress(r->comp, (Codec)pg->codec, r->disk.data, pg->disk_size,
+                                  r->raw.data, pg->raw_size, err))
             goto bad;
         body = (const uint8_t *)r->raw.data;
     }
@@ -154,8 +165,10 @@ Status segment_reader_read_page(SegmentReader *r, int col, uint32_t page, Column
     if (page_decode(body, pg->raw_size, segment_page_rows(f, page), out, r->scratch, err)) goto bad;
     return STATUS_OK;
 bad:
-    return err_prefix(err, "Segment file %s is corrupt: page %u of column '%s' (offset %llu, %u bytes): ", r->path,
-                      page, sc->col.name, (unsigned long long)pg->offset, pg->disk_size);
+    return err_prefix(
+        err,
+        "Segment file %s is corrupt: page %u of column '%s' (offset %llu, %u bytes): ", r->path,
+        page, sc->col.name, (unsigned long long)pg->offset, pg->disk_size);
 }
 
 static bool zonemaps_equal(const ZoneMap *a, const ZoneMap *b, const DataType *t) {
@@ -176,18 +189,22 @@ static Status verify_page(SegmentReader *r, int c, uint32_t p, Arena *a, Error *
     zonemap_compute(&zm, v, NULL, 0, v->len);
     if (!zonemaps_equal(&zm, &sc->pages[p].zone, &sc->col.type))
         return err_set(err, ERR_CORRUPT,
-                       "Segment file %s is corrupt: page %u of column '%s' (offset %llu): its zone map does not "
+                       "Segment file %s is corrupt: page %u of column '%s' (offset %llu): its zone "
+                       "map does not "
                        "match its values",
                        r->path, p, sc->col.name, (unsigned long long)sc->pages[p].offset);
     if (!sc->col.is_nullable && zm.null_count > 0)
-        return err_set(err, ERR_CORRUPT, "Segment file %s is corrupt: column '%s' has NULLs in page %u but is "
-                       "NOT NULL", r->path, sc->col.name, p);
+        return err_set(err, ERR_CORRUPT,
+                       "Segment file %s is corrupt: column '%s' has NULLs in page %u but is "
+                       "NOT NULL",
+                       r->path, sc->col.name, p);
     if (sc->is_op)
         for (uint32_t i = 0; i < v->len; i++) {
             int8_t op = ((const int8_t *)v->data)[i];
             if (colvec_is_null(v, i) || (op != ROW_OP_UPSERT && op != ROW_OP_DELETE))
-                return err_set(err, ERR_CORRUPT, "Segment file %s is corrupt: row %llu has operation %d",
-                               r->path, (unsigned long long)p * r->footer.rows_per_page + i, op);
+                return err_set(err, ERR_CORRUPT,
+                               "Segment file %s is corrupt: row %llu has operation %d", r->path,
+                               (unsigned long long)p * r->footer.rows_per_page + i, op);
         }
     return STATUS_OK;
 }

@@ -1,5 +1,6 @@
-/* Segment writer: for each column, cut the rows into pages, compute each page's zone map, encode, compress,
- * checksum and append it; then the footer and trailer. See segment_format.h for the layout. */
+/* Segment writer: for each column, cut the rows into pages, compute each page's zone map, encode,
+ * compress, checksum and append it; then the footer and trailer. See segment_format.h for the
+ * layout. */
 #include "storage/segment_writer.h"
 
 #include <stdlib.h>
@@ -19,21 +20,24 @@ typedef struct WriteCtx {
     const SegmentWriteOptions *opts;
 } WriteCtx;
 
-/* Copies the page's rows, in permutation order, into one compact vector (string bytes included). Rows reached
- * through a permutation are scattered in memory; gathering them once lets the zone map, the encoder's passes
- * and the dictionary work on cache-hot data. */
-static const ColumnVector *gather_page(const ColumnVector *v, const uint32_t *sel, uint32_t n, Arena *a) {
+/* Copies the page's rows, in permutation order, into one compact vector (string bytes included).
+ * Rows reached through a permutation are scattered in memory; gathering them once lets the zone
+ * map, the encoder's passes and the dictionary work on cache-hot data. */
+static const ColumnVector *gather_page(const ColumnVector *v, const uint32_t *sel, uint32_t n,
+                                       Arena *a) {
     ColumnVector *g = colvec_new(a, v->type, n);
     if (v->nulls) {
         colvec_ensure_nulls(g);
-        for (uint32_t i = 0; i < n; i++) g->nulls[i] = v->nulls[sel[i]];
+        for (uint32_t i = 0; i < n; i++)
+            g->nulls[i] = v->nulls[sel[i]];
     }
     size_t cs = type_cell_size(v->type.id);
     if (type_is_string(v->type.id)) {
         const Slice *in = v->data;
         Slice *out = g->data;
         size_t total = 0;
-        for (uint32_t i = 0; i < n; i++) total += in[sel[i]].len;
+        for (uint32_t i = 0; i < n; i++)
+            total += in[sel[i]].len;
         char *bytes = arena_alloc(a, total ? total : 1);
         for (uint32_t i = 0; i < n; i++) {
             const Slice *s = &in[sel[i]];
@@ -43,18 +47,22 @@ static const ColumnVector *gather_page(const ColumnVector *v, const uint32_t *se
             bytes += s->len;
         }
     } else if (cs == 4) {
-        for (uint32_t i = 0; i < n; i++) ((uint32_t *)g->data)[i] = ((const uint32_t *)v->data)[sel[i]];
+        for (uint32_t i = 0; i < n; i++)
+            ((uint32_t *)g->data)[i] = ((const uint32_t *)v->data)[sel[i]];
     } else if (cs == 8) {
-        for (uint32_t i = 0; i < n; i++) ((uint64_t *)g->data)[i] = ((const uint64_t *)v->data)[sel[i]];
+        for (uint32_t i = 0; i < n; i++)
+            ((uint64_t *)g->data)[i] = ((const uint64_t *)v->data)[sel[i]];
     } else {
-        for (uint32_t i = 0; i < n; i++) memcpy((char *)g->data + i * cs, (const char *)v->data + sel[i] * cs, cs);
+        for (uint32_t i = 0; i < n; i++)
+            memcpy((char *)g->data + i * cs, (const char *)v->data + sel[i] * cs, cs);
     }
     g->len = n;
     return g;
 }
 
-/* Zone maps borrow their bounds from the page; keep just enough of a string bound (ZONEMAP_STRING_MAX + 1
- * bytes: a prefix orders like the value, and the extra byte tells the encoder it was longer) in meta. */
+/* Zone maps borrow their bounds from the page; keep just enough of a string bound
+ * (ZONEMAP_STRING_MAX + 1 bytes: a prefix orders like the value, and the extra byte tells the
+ * encoder it was longer) in meta. */
 static void keep_zone_strings(ZoneMap *zm, const DataType *t, Arena *meta) {
     if (!zm->has_minmax || !type_is_string(t->id)) return;
     Slice *b[2] = {&zm->min.v.str, &zm->max.v.str};
@@ -87,11 +95,12 @@ static Status write_column(WriteCtx *w, const ColumnVector *v, const uint32_t *p
         pg->encoding = (uint8_t)page_encode(pv, NULL, pfirst, n, w->scratch, &w->raw);
         arena_reset(w->scratch);
         if (w->raw.len > INT32_MAX)
-            return err_set(err, ERR_INVALID_ARGUMENT,
-                           "page %u holds %zu bytes, above the 2 GiB page limit (write fewer rows per page)", p,
-                           w->raw.len);
-        size_t clen = compressor_compress(w->comp, w->opts->codec, w->opts->level, w->raw.data, w->raw.len,
-                                          &w->packed);
+            return err_set(
+                err, ERR_INVALID_ARGUMENT,
+                "page %u holds %zu bytes, above the 2 GiB page limit (write fewer rows per page)",
+                p, w->raw.len);
+        size_t clen = compressor_compress(w->comp, w->opts->codec, w->opts->level, w->raw.data,
+                                          w->raw.len, &w->packed);
         const StrBuf *disk = clen ? &w->packed : &w->raw;
         pg->codec = (uint8_t)(clen ? w->opts->codec : CODEC_NONE);
         pg->offset = w->file.size;
@@ -108,7 +117,8 @@ Status segment_write(const char *path, const TabletSchema *schema, ColumnVector 
                      const SegmentWriteOptions *opts, SegmentFileInfo *out, Error *err) {
     uint32_t rpp = opts->rows_per_page ? opts->rows_per_page : BATCH_SIZE;
     if (rpp > SEGMENT_MAX_ROWS_PER_PAGE)
-        return err_set(err, ERR_INVALID_ARGUMENT, "rows_per_page %u is above %d", rpp, SEGMENT_MAX_ROWS_PER_PAGE);
+        return err_set(err, ERR_INVALID_ARGUMENT, "rows_per_page %u is above %d", rpp,
+                       SEGMENT_MAX_ROWS_PER_PAGE);
     WriteCtx w = {.opts = opts};
     if (data_file_create(&w.file, path, err)) return STATUS_ERROR;
     w.comp = compressor_new();
@@ -125,13 +135,18 @@ Status segment_write(const char *path, const TabletSchema *schema, ColumnVector 
     store_u32(header + 8, SEGMENT_FORMAT_VERSION);
     if (data_file_append(&w.file, header, sizeof header, err)) goto done;
 
-    SegmentFooter f = {.nrows = nrows, .rows_per_page = rpp, .keys_type = schema->keys_type,
-                       .nkeys = schema->nkeys, .ncols = schema->ncols + (ops ? 1 : 0), .op_col = -1};
+    SegmentFooter f = {.nrows = nrows,
+                       .rows_per_page = rpp,
+                       .keys_type = schema->keys_type,
+                       .nkeys = schema->nkeys,
+                       .ncols = schema->ncols + (ops ? 1 : 0),
+                       .op_col = -1};
     f.cols = arena_calloc(meta, sizeof(SegColumn) * (size_t)f.ncols);
     for (int c = 0; c < schema->ncols; c++) {
         f.cols[c].col = schema->cols[c];
         if (write_column(&w, cols[c], perm, nrows, rpp, meta, &f.cols[c], err)) {
-            err_prefix(err, "while writing column '%s' of segment %s: ", schema->cols[c].name, path);
+            err_prefix(err, "while writing column '%s' of segment %s: ", schema->cols[c].name,
+                       path);
             goto done;
         }
     }

@@ -1,5 +1,6 @@
-/* Writes one segment file from columns held in memory (a rowset writer's buffered chunk, or a compaction's
- * output), in a given row order. The file appears under its final name only once complete and fsynced. */
+/* Writes one segment file from columns held in memory (a rowset writer's buffered chunk, or a
+ * compaction's output), in a given row order. The file appears under its final name only once
+ * complete and fsynced. */
 #ifndef CAIRN_STORAGE_SEGMENT_WRITER_H
 #define CAIRN_STORAGE_SEGMENT_WRITER_H
 
@@ -22,9 +23,9 @@ typedef struct SegmentFileInfo {
     uint64_t checksum; /* xxh3-64 of the whole file */
 } SegmentFileInfo;
 
-/* Writes rows perm[0..nrows) (or 0..nrows when perm is NULL) of cols (one vector per schema column, schema
- * order) to a new file at path; ops (TINYINT, ROW_OP_*) is stored as the hidden op column when not NULL.
- * Fails if path exists. The caller fsyncs the directory. */
+/* Writes rows perm[0..nrows) (or 0..nrows when perm is NULL) of cols (one vector per schema column,
+ * schema order) to a new file at path; ops (TINYINT, ROW_OP_*) is stored as the hidden op column
+ * when not NULL. Fails if path exists. The caller fsyncs the directory. */
 Status segment_write(const char *path, const TabletSchema *schema, ColumnVector *const *cols,
                      const ColumnVector *ops, const uint32_t *perm, uint32_t nrows,
                      const SegmentWriteOptions *opts, SegmentFileInfo *out, Error *err) MUST_CHECK;

@@ -15,7 +15,8 @@
 #include "storage/segment_reader.h"
 
 char *tablet_dir_path(const char *storage_root, uint64_t tablet_id, Arena *a) {
-    return arena_sprintf(a, "%s/data/%" PRIu64 "/%" PRIu64, storage_root, tablet_id % TABLET_DIR_FANOUT, tablet_id);
+    return arena_sprintf(a, "%s/data/%" PRIu64 "/%" PRIu64, storage_root,
+                         tablet_id % TABLET_DIR_FANOUT, tablet_id);
 }
 
 char *segment_file_path(const char *tablet_dir, uint64_t rowset_id, uint32_t segment_no, Arena *a) {
@@ -23,7 +24,7 @@ char *segment_file_path(const char *tablet_dir, uint64_t rowset_id, uint32_t seg
 }
 
 Status tablet_dir_create(const char *tablet_dir, Error *err) {
-    return dir_make_all(tablet_dir, err);
+    return data_dir_make_all(tablet_dir, err);
 }
 
 /* Parses "<digits>_<digits>.dat" or "....dat.tmp". */
@@ -54,13 +55,15 @@ static int cmp_files(const void *x, const void *y) {
     return strcmp(a->name, b->name);
 }
 
-Status tablet_list_files(const char *tablet_dir, Arena *a, TabletFile **files_out, size_t *n_out, Error *err) {
+Status tablet_list_files(const char *tablet_dir, Arena *a, TabletFile **files_out, size_t *n_out,
+                         Error *err) {
     *files_out = NULL;
     *n_out = 0;
     DIR *d = opendir(tablet_dir);
     if (!d) {
         if (errno == ENOENT) return STATUS_OK;
-        return err_set(err, ERR_IO, "Cannot list tablet directory %s: %s", tablet_dir, strerror(errno));
+        return err_set(err, ERR_IO, "Cannot list tablet directory %s: %s", tablet_dir,
+                       strerror(errno));
     }
     size_t n = 0, cap = 16;
     TabletFile *files = malloc(sizeof(TabletFile) * cap);
@@ -94,7 +97,8 @@ static int cmp_u64(const void *x, const void *y) {
     return (a > b) - (a < b);
 }
 
-Status storage_list_tablets(const char *storage_root, Arena *a, uint64_t **ids_out, size_t *n_out, Error *err) {
+Status storage_list_tablets(const char *storage_root, Arena *a, uint64_t **ids_out, size_t *n_out,
+                            Error *err) {
     *ids_out = NULL;
     *n_out = 0;
     char *data = arena_sprintf(a, "%s/data", storage_root);
@@ -111,7 +115,8 @@ Status storage_list_tablets(const char *storage_root, Arena *a, uint64_t **ids_o
     while (s == STATUS_OK && (e = readdir(top))) {
         char *end;
         unsigned long shard = strtoul(e->d_name, &end, 10);
-        if (e->d_name[0] < '0' || e->d_name[0] > '9' || *end || shard >= TABLET_DIR_FANOUT) continue;
+        if (e->d_name[0] < '0' || e->d_name[0] > '9' || *end || shard >= TABLET_DIR_FANOUT)
+            continue;
         char *sub = arena_sprintf(a, "%s/%s", data, e->d_name);
         DIR *d = opendir(sub);
         if (!d) {
@@ -121,7 +126,8 @@ Status storage_list_tablets(const char *storage_root, Arena *a, uint64_t **ids_o
         struct dirent *t;
         while ((t = readdir(d))) {
             unsigned long long id = strtoull(t->d_name, &end, 10);
-            if (t->d_name[0] < '0' || t->d_name[0] > '9' || *end || id % TABLET_DIR_FANOUT != shard) continue;
+            if (t->d_name[0] < '0' || t->d_name[0] > '9' || *end || id % TABLET_DIR_FANOUT != shard)
+                continue;
             if (n == cap) {
                 cap *= 2;
                 ids = realloc(ids, sizeof(uint64_t) * cap);
@@ -141,8 +147,8 @@ Status storage_list_tablets(const char *storage_root, Arena *a, uint64_t **ids_o
     return s;
 }
 
-Status tablet_sweep_files(const char *tablet_dir, RowsetReferencedFn referenced, void *ctx, size_t *removed_out,
-                          Error *err) {
+Status tablet_sweep_files(const char *tablet_dir, RowsetReferencedFn referenced, void *ctx,
+                          size_t *removed_out, Error *err) {
     Arena *a = arena_new(0);
     TabletFile *files;
     size_t n, removed = 0;
@@ -152,11 +158,12 @@ Status tablet_sweep_files(const char *tablet_dir, RowsetReferencedFn referenced,
         if (!files[i].is_temp && referenced(ctx, files[i].rowset_id)) continue;
         char *path = arena_sprintf(a, "%s/%s", tablet_dir, files[i].name);
         if (unlink(path) != 0 && errno != ENOENT)
-            s = err_set(err, ERR_IO, "Cannot remove orphan data file %s: %s", path, strerror(errno));
+            s = err_set(err, ERR_IO, "Cannot remove orphan data file %s: %s", path,
+                        strerror(errno));
         else
             removed++;
     }
-    if (s == STATUS_OK && removed) s = dir_fsync(tablet_dir, err);
+    if (s == STATUS_OK && removed) s = data_dir_fsync(tablet_dir, err);
     if (removed_out) *removed_out = removed;
     arena_free(a);
     return s;
@@ -173,7 +180,8 @@ Status tablet_dir_remove(const char *tablet_dir, Error *err) {
             s = err_set(err, ERR_IO, "Cannot remove %s: %s", path, strerror(errno));
     }
     if (s == STATUS_OK && rmdir(tablet_dir) != 0 && errno != ENOENT)
-        s = err_set(err, ERR_IO, "Cannot remove tablet directory %s: %s", tablet_dir, strerror(errno));
+        s = err_set(err, ERR_IO, "Cannot remove tablet directory %s: %s", tablet_dir,
+                    strerror(errno));
     arena_free(a);
     return s;
 }
@@ -186,7 +194,7 @@ Status rowset_delete_files(const char *tablet_dir, const RowsetMeta *m, Error *e
         if (unlink(path) != 0 && errno != ENOENT)
             s = err_set(err, ERR_IO, "Cannot remove data file %s: %s", path, strerror(errno));
     }
-    if (s == STATUS_OK && m->nsegments) s = dir_fsync(tablet_dir, err);
+    if (s == STATUS_OK && m->nsegments) s = data_dir_fsync(tablet_dir, err);
     arena_free(a);
     return s;
 }
@@ -220,9 +228,9 @@ static Status copy_file(const char *src, const char *dst, Error *err) {
     return s;
 }
 
-Status rowset_link_files(const char *src_dir, const RowsetMeta *m, const char *dst_dir, uint64_t new_rowset_id,
-                         Error *err) {
-    if (dir_make_all(dst_dir, err)) return STATUS_ERROR;
+Status rowset_link_files(const char *src_dir, const RowsetMeta *m, const char *dst_dir,
+                         uint64_t new_rowset_id, Error *err) {
+    if (data_dir_make_all(dst_dir, err)) return STATUS_ERROR;
     Arena *a = arena_new(0);
     uint64_t id = new_rowset_id ? new_rowset_id : m->rowset_id;
     Status s = STATUS_OK;
@@ -235,7 +243,7 @@ Status rowset_link_files(const char *src_dir, const RowsetMeta *m, const char *d
         else
             s = err_set(err, ERR_IO, "Cannot link %s to %s: %s", src, dst, strerror(errno));
     }
-    if (s == STATUS_OK) s = dir_fsync(dst_dir, err);
+    if (s == STATUS_OK) s = data_dir_fsync(dst_dir, err);
     arena_free(a);
     return s;
 }
@@ -250,16 +258,18 @@ Status rowset_verify_files(const char *tablet_dir, const RowsetMeta *m, Error *e
         const SegmentFileInfo *want = &m->segments[i];
         if (size != want->size || sum != want->checksum) {
             s = err_set(err, ERR_CORRUPT,
-                        "Data file %s does not match its rowset metadata: %llu bytes with checksum %016llx, "
+                        "Data file %s does not match its rowset metadata: %llu bytes with checksum "
+                        "%016llx, "
                         "expected %llu bytes with checksum %016llx",
-                        path, (unsigned long long)size, (unsigned long long)sum, (unsigned long long)want->size,
-                        (unsigned long long)want->checksum);
+                        path, (unsigned long long)size, (unsigned long long)sum,
+                        (unsigned long long)want->size, (unsigned long long)want->checksum);
             break;
         }
         SegmentVerifyInfo info;
         if ((s = segment_verify_file(path, &info, err))) break;
         if (info.nrows != want->nrows)
-            s = err_set(err, ERR_CORRUPT, "Data file %s holds %llu rows, its rowset metadata says %llu", path,
+            s = err_set(err, ERR_CORRUPT,
+                        "Data file %s holds %llu rows, its rowset metadata says %llu", path,
                         (unsigned long long)info.nrows, (unsigned long long)want->nrows);
     }
     arena_free(a);

@@ -1,7 +1,7 @@
-/* Tablet reader: concatenation, or a k-way merge of sorted runs (a whole rowset whose segments do not overlap,
- * else each segment) ordered by (key, age), filled a batch at a time and reduced by the key model. The row of
- * a key group that may continue into the next batch is carried over already reduced, so a key repeated across
- * any number of batches still folds correctly. */
+/* Tablet reader: concatenation, or a k-way merge of sorted runs (a whole rowset whose segments do
+ * not overlap, else each segment) ordered by (key, age), filled a batch at a time and reduced by
+ * the key model. The row of a key group that may continue into the next batch is carried over
+ * already reduced, so a key repeated across any number of batches still folds correctly. */
 #include "storage/tablet_reader.h"
 
 #include <stdlib.h>
@@ -26,9 +26,9 @@ struct TabletReader {
     Arena *arena;
     int *proj;
     int nproj;
-    bool out_op;   /* output the op column */
-    bool merging;  /* k-way merge (else concatenate) */
-    bool reduce;   /* apply the key model */
+    bool out_op;  /* output the op column */
+    bool merging; /* k-way merge (else concatenate) */
+    bool reduce;  /* apply the key model */
     bool need_op;
     const RowsetMeta *const *rowsets;
     int nrowsets;
@@ -55,7 +55,7 @@ const ReadStats *tablet_reader_stats(const TabletReader *r) {
 
 static bool run_less(const TabletReader *r, int a, int b) {
     const Run *x = &r->runs[a], *y = &r->runs[b];
-    int c = key_compare(x->blk.cols, x->pos, y->blk.cols, y->pos, r->schema->nkeys);
+    int c = row_key_compare(x->blk.cols, x->pos, y->blk.cols, y->pos, r->schema->nkeys);
     return c < 0 || (c == 0 && x->rank < y->rank);
 }
 
@@ -88,7 +88,8 @@ static Status open_runs(TabletReader *r, Error *err) {
     r->runs = calloc((size_t)(cap ? cap : 1), sizeof(Run));
     r->heap = calloc((size_t)(cap ? cap : 1), sizeof(int));
     if (!r->runs || !r->heap) abort();
-    RowsetScope scope = {.key_preds_only = r->reduce, .need_keys = true, .need_op = r->need_op, .stats = &r->stats};
+    RowsetScope scope = {
+        .key_preds_only = r->reduce, .need_keys = true, .need_op = r->need_op, .stats = &r->stats};
     for (int i = 0; i < r->nrowsets; i++) {
         const RowsetMeta *m = r->rowsets[i];
         if (m->nsegments == 0) continue;
@@ -96,7 +97,8 @@ static Status open_runs(TabletReader *r, Error *err) {
         for (int s = 0; s < nseg; s++) {
             Run *run = &r->runs[r->nruns];
             scope.segment_no = m->segments_overlap ? s : -1;
-            if (rowset_reader_open_scoped(&run->rr, r->dir, r->schema, m, &r->opts, &scope, err)) return STATUS_ERROR;
+            if (rowset_reader_open_scoped(&run->rr, r->dir, r->schema, m, &r->opts, &scope, err))
+                return STATUS_ERROR;
             run->arena = arena_new(0);
             run->rank = r->nruns++;
             r->read_cols = rowset_reader_read_columns(run->rr);
@@ -105,18 +107,23 @@ static Status open_runs(TabletReader *r, Error *err) {
             if (has_rows) r->heap[r->heap_len++] = run->rank;
         }
     }
-    for (int i = r->heap_len / 2 - 1; i >= 0; i--) sift_down(r, i);
+    for (int i = r->heap_len / 2 - 1; i >= 0; i--)
+        sift_down(r, i);
     return STATUS_OK;
 }
 
 Status tablet_reader_open(TabletReader **out, const char *tablet_dir, const TabletSchema *schema,
-                          const RowsetMeta *const *rowsets, int nrowsets, const ReadOptions *opts, Error *err) {
+                          const RowsetMeta *const *rowsets, int nrowsets, const ReadOptions *opts,
+                          Error *err) {
     *out = NULL;
     for (int i = 1; i < nrowsets; i++)
         if (rowsets[i]->end_version < rowsets[i - 1]->end_version)
-            return err_set(err, ERR_INTERNAL, "Rowsets must be given oldest first: rowset %llu (version %lld) "
-                           "follows rowset %llu (version %lld)", (unsigned long long)rowsets[i]->rowset_id,
-                           (long long)rowsets[i]->end_version, (unsigned long long)rowsets[i - 1]->rowset_id,
+            return err_set(err, ERR_INTERNAL,
+                           "Rowsets must be given oldest first: rowset %llu (version %lld) "
+                           "follows rowset %llu (version %lld)",
+                           (unsigned long long)rowsets[i]->rowset_id,
+                           (long long)rowsets[i]->end_version,
+                           (unsigned long long)rowsets[i - 1]->rowset_id,
                            (long long)rowsets[i - 1]->end_version);
     TabletReader *r = calloc(1, sizeof *r);
     if (!r) abort();
@@ -133,11 +140,13 @@ Status tablet_reader_open(TabletReader **out, const char *tablet_dir, const Tabl
     r->opts.with_op = r->out_op;
     if (opts->columns) {
         r->nproj = opts->ncolumns;
-        r->proj = arena_memdup(r->arena, opts->columns, sizeof(int) * (size_t)(opts->ncolumns ? opts->ncolumns : 1));
+        r->proj = arena_memdup(r->arena, opts->columns,
+                               sizeof(int) * (size_t)(opts->ncolumns ? opts->ncolumns : 1));
     } else {
         r->nproj = schema->ncols;
         r->proj = arena_alloc(r->arena, sizeof(int) * (size_t)schema->ncols);
-        for (int i = 0; i < schema->ncols; i++) r->proj[i] = i;
+        for (int i = 0; i < schema->ncols; i++)
+            r->proj[i] = i;
     }
     if (r->merging) {
         r->mb_arena[0] = arena_new(0);
@@ -171,8 +180,8 @@ static Status next_concat(TabletReader *r, Arena *out_arena, Batch **out, Error 
         if (!r->cur) {
             if (r->next_rowset >= r->nrowsets) return STATUS_OK;
             RowsetScope scope = {.segment_no = -1, .need_op = r->out_op, .stats = &r->stats};
-            if (rowset_reader_open_scoped(&r->cur, r->dir, r->schema, r->rowsets[r->next_rowset++], &r->opts, &scope,
-                                          err))
+            if (rowset_reader_open_scoped(&r->cur, r->dir, r->schema, r->rowsets[r->next_rowset++],
+                                          &r->opts, &scope, err))
                 return STATUS_ERROR;
         }
         if (rowset_reader_next(r->cur, out_arena, out, err)) return STATUS_ERROR;
@@ -190,7 +199,8 @@ static RowBlock new_block(const TabletReader *r, Arena *a, uint32_t cap) {
     return b;
 }
 
-static void append_rows(const TabletReader *r, RowBlock *dst, const RowBlock *src, uint32_t from, uint32_t n) {
+static void append_rows(const TabletReader *r, RowBlock *dst, const RowBlock *src, uint32_t from,
+                        uint32_t n) {
     for (int c = 0; c < r->schema->ncols; c++)
         if (dst->cols[c]) colvec_append_range(dst->cols[c], src->cols[c], from, n);
     if (dst->op) {
@@ -208,11 +218,12 @@ static void append_rows(const TabletReader *r, RowBlock *dst, const RowBlock *sr
 
 /* Is row j of run t ordered before the current row of run s? */
 static bool row_before(const TabletReader *r, const Run *t, uint32_t j, const Run *s) {
-    int c = key_compare(t->blk.cols, j, s->blk.cols, s->pos, r->schema->nkeys);
+    int c = row_key_compare(t->blk.cols, j, s->blk.cols, s->pos, r->schema->nkeys);
     return c < 0 || (c == 0 && t->rank < s->rank);
 }
 
-/* First row at or after t->pos + 1 that is not before run s's current row (galloping, then binary search). */
+/* First row at or after t->pos + 1 that is not before run s's current row (galloping, then binary
+ * search). */
 static uint32_t run_span_end(const TabletReader *r, const Run *t, const Run *s) {
     uint32_t end = t->blk.nrows, known = t->pos, step = 1;
     while (known + step < end && row_before(r, t, known + step, s)) {
@@ -260,11 +271,12 @@ static void drop_deletes(const TabletReader *r, RowBlock *b) {
     const int8_t *op = b->op->data;
     uint8_t *keep = arena_alloc(r->mb_arena[r->mb_cur], b->nrows ? b->nrows : 1);
     uint32_t kept = 0;
-    for (uint32_t i = 0; i < b->nrows; i++) kept += (keep[i] = op[i] != ROW_OP_DELETE);
+    for (uint32_t i = 0; i < b->nrows; i++)
+        kept += (keep[i] = op[i] != ROW_OP_DELETE);
     if (kept == b->nrows) return;
     for (int c = 0; c < r->schema->ncols; c++)
-        if (b->cols[c]) colvec_compact(b->cols[c], keep, b->nrows);
-    colvec_compact(b->op, keep, b->nrows);
+        if (b->cols[c]) storage_compact_rows(b->cols[c], keep, b->nrows);
+    storage_compact_rows(b->op, keep, b->nrows);
     b->nrows = kept;
 }
 
@@ -281,7 +293,8 @@ static Status next_merged(TabletReader *r, Arena *out_arena, RowBlock *res, Erro
         if (r->heap_len == 0 && !r->has_carry) return STATUS_OK;
         int nx = 1 - r->mb_cur;
         arena_reset(r->mb_arena[nx]);
-        /* without reduction the merged rows are the output: build them where the caller wants them */
+        /* without reduction the merged rows are the output: build them where the caller wants them
+         */
         RowBlock mb = new_block(r, r->reduce ? r->mb_arena[nx] : out_arena, BATCH_SIZE);
         if (r->has_carry) append_rows(r, &mb, &r->carry, 0, 1);
         r->has_carry = false;
@@ -322,7 +335,8 @@ Status tablet_reader_next(TabletReader *r, Arena *out_arena, Batch **out, Error 
     b->nrows = blk.nrows;
     b->ncols = r->nproj + (r->out_op ? 1 : 0);
     b->cols = arena_calloc(out_arena, sizeof(ColumnVector *) * (size_t)(b->ncols ? b->ncols : 1));
-    for (int i = 0; i < r->nproj; i++) b->cols[i] = blk.cols[r->proj[i]];
+    for (int i = 0; i < r->nproj; i++)
+        b->cols[i] = blk.cols[r->proj[i]];
     if (r->out_op) {
         if (blk.op) {
             b->cols[r->nproj] = blk.op;

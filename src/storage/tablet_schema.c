@@ -1,14 +1,17 @@
-/* Tablet schema checks and copies, and the byte form of single values (Datum) that zone maps, column
- * defaults and rowset key bounds share. */
+/* Tablet schema checks and copies, and the byte form of single values (Datum) that zone maps,
+ * column defaults and rowset key bounds share. */
 #include "storage/tablet_schema.h"
 
 #include <string.h>
 
 static bool agg_fits_type(AggType agg, TypeId id) {
     switch (agg) {
-    case AGG_SUM: return type_is_numeric(id) && id != TYPE_BOOLEAN;
-    case AGG_COUNT: return id == TYPE_BIGINT;
-    default: return true;
+    case AGG_SUM:
+        return type_is_numeric(id) && id != TYPE_BOOLEAN;
+    case AGG_COUNT:
+        return id == TYPE_BIGINT;
+    default:
+        return true;
     }
 }
 
@@ -33,27 +36,32 @@ Status tablet_schema_validate(const TabletSchema *s, Error *err) {
                            "Key columns must come first: column '%s' (#%d) is %sa key column", name,
                            i + 1, c->is_key ? "" : "not ");
         if (c->is_key && (c->type.id == TYPE_FLOAT || c->type.id == TYPE_DOUBLE))
-            return err_set(err, ERR_INVALID_ARGUMENT,
-                           "Float or double can not used as a key, use decimal instead (column '%s')", name);
+            return err_set(
+                err, ERR_INVALID_ARGUMENT,
+                "Float or double can not used as a key, use decimal instead (column '%s')", name);
         if (c->is_key && c->agg != AGG_NONE)
-            return err_set(err, ERR_INVALID_ARGUMENT, "Key column '%s' cannot have an aggregate function",
-                           name);
-        if (!c->is_key && s->keys_type == KEYS_AGGREGATE && c->agg == AGG_NONE)
             return err_set(err, ERR_INVALID_ARGUMENT,
-                           "Value column '%s' of an AGGREGATE KEY tablet needs an aggregate function", name);
+                           "Key column '%s' cannot have an aggregate function", name);
+        if (!c->is_key && s->keys_type == KEYS_AGGREGATE && c->agg == AGG_NONE)
+            return err_set(
+                err, ERR_INVALID_ARGUMENT,
+                "Value column '%s' of an AGGREGATE KEY tablet needs an aggregate function", name);
         if (!agg_fits_type(c->agg, c->type.id))
-            return err_set(err, ERR_INVALID_ARGUMENT, "Aggregate %s does not apply to column '%s' of type %s",
+            return err_set(err, ERR_INVALID_ARGUMENT,
+                           "Aggregate %s does not apply to column '%s' of type %s",
                            agg_type_name(c->agg), name, type_name(c->type.id));
         for (int j = 0; j < i; j++)
             if (s->cols[j].uid == c->uid)
-                return err_set(err, ERR_INVALID_ARGUMENT, "Columns '%s' and '%s' share the column id %u",
+                return err_set(err, ERR_INVALID_ARGUMENT,
+                               "Columns '%s' and '%s' share the column id %u",
                                s->cols[j].name ? s->cols[j].name : "?", name, c->uid);
     }
     return STATUS_OK;
 }
 
 bool tablet_schema_merges_keys(const TabletSchema *s) {
-    return s->keys_type == KEYS_AGGREGATE || s->keys_type == KEYS_UNIQUE || s->keys_type == KEYS_PRIMARY;
+    return s->keys_type == KEYS_AGGREGATE || s->keys_type == KEYS_UNIQUE ||
+           s->keys_type == KEYS_PRIMARY;
 }
 
 bool tablet_schema_has_ops(const TabletSchema *s) {
@@ -82,11 +90,12 @@ TabletSchema *tablet_schema_copy(const TabletSchema *s, Arena *a) {
 
 DataType *tablet_schema_types(const TabletSchema *s, Arena *a) {
     DataType *t = arena_alloc(a, sizeof(DataType) * (size_t)s->ncols);
-    for (int i = 0; i < s->ncols; i++) t[i] = s->cols[i].type;
+    for (int i = 0; i < s->ncols; i++)
+        t[i] = s->cols[i].type;
     return t;
 }
 
-void datum_encode(const DataType *t, const Datum *d, StrBuf *out) {
+void storage_datum_encode(const DataType *t, const Datum *d, StrBuf *out) {
     bw_u8(out, d->is_null ? 1 : 0);
     if (d->is_null) return;
     switch (t->id) {
@@ -108,12 +117,16 @@ void datum_encode(const DataType *t, const Datum *d, StrBuf *out) {
     }
     case TYPE_CHAR:
     case TYPE_VARCHAR:
-    case TYPE_STRING: bw_bytes(out, d->v.str.ptr, d->v.str.len); break;
-    default: bw_svarint(out, d->v.i64); break;
+    case TYPE_STRING:
+        bw_bytes(out, d->v.str.ptr, d->v.str.len);
+        break;
+    default:
+        bw_svarint(out, d->v.i64);
+        break;
     }
 }
 
-bool datum_decode(const DataType *t, ByteReader *r, Datum *out) {
+bool storage_datum_decode(const DataType *t, ByteReader *r, Datum *out) {
     memset(out, 0, sizeof *out);
     out->is_null = br_u8(r) != 0;
     if (out->is_null) return !r->failed;
@@ -139,12 +152,14 @@ bool datum_decode(const DataType *t, ByteReader *r, Datum *out) {
         out->v.str.len = (uint32_t)n;
         break;
     }
-    default: out->v.i64 = br_svarint(r); break;
+    default:
+        out->v.i64 = br_svarint(r);
+        break;
     }
     return !r->failed;
 }
 
-Datum datum_from_cell(const ColumnVector *v, uint32_t row) {
+Datum storage_datum_from_cell(const ColumnVector *v, uint32_t row) {
     Datum d;
     memset(&d, 0, sizeof d);
     if (colvec_is_null(v, row)) {
@@ -154,40 +169,74 @@ Datum datum_from_cell(const ColumnVector *v, uint32_t row) {
     const void *cell = colvec_cell(v, row);
     switch (v->type.id) {
     case TYPE_BOOLEAN:
-    case TYPE_TINYINT: d.v.i64 = *(const int8_t *)cell; break;
-    case TYPE_SMALLINT: d.v.i64 = *(const int16_t *)cell; break;
+    case TYPE_TINYINT:
+        d.v.i64 = *(const int8_t *)cell;
+        break;
+    case TYPE_SMALLINT:
+        d.v.i64 = *(const int16_t *)cell;
+        break;
     case TYPE_INT:
-    case TYPE_DATE: d.v.i64 = *(const int32_t *)cell; break;
+    case TYPE_DATE:
+        d.v.i64 = *(const int32_t *)cell;
+        break;
     case TYPE_BIGINT:
-    case TYPE_DATETIME: d.v.i64 = *(const int64_t *)cell; break;
+    case TYPE_DATETIME:
+        d.v.i64 = *(const int64_t *)cell;
+        break;
     case TYPE_LARGEINT:
-    case TYPE_DECIMAL: memcpy(&d.v.i128, cell, 16); break;
-    case TYPE_FLOAT: d.v.f64 = *(const float *)cell; break;
-    case TYPE_DOUBLE: d.v.f64 = *(const double *)cell; break;
+    case TYPE_DECIMAL:
+        memcpy(&d.v.i128, cell, 16);
+        break;
+    case TYPE_FLOAT:
+        d.v.f64 = *(const float *)cell;
+        break;
+    case TYPE_DOUBLE:
+        d.v.f64 = *(const double *)cell;
+        break;
     case TYPE_CHAR:
     case TYPE_VARCHAR:
-    case TYPE_STRING: memcpy(&d.v.str, cell, sizeof(Slice)); break;
-    default: break;
+    case TYPE_STRING:
+        memcpy(&d.v.str, cell, sizeof(Slice));
+        break;
+    default:
+        break;
     }
     return d;
 }
 
-void datum_to_cell(const DataType *t, const Datum *d, void *cell) {
+void storage_datum_to_cell(const DataType *t, const Datum *d, void *cell) {
     switch (t->id) {
     case TYPE_BOOLEAN:
-    case TYPE_TINYINT: *(int8_t *)cell = (int8_t)d->v.i64; break;
-    case TYPE_SMALLINT: *(int16_t *)cell = (int16_t)d->v.i64; break;
+    case TYPE_TINYINT:
+        *(int8_t *)cell = (int8_t)d->v.i64;
+        break;
+    case TYPE_SMALLINT:
+        *(int16_t *)cell = (int16_t)d->v.i64;
+        break;
     case TYPE_INT:
-    case TYPE_DATE: *(int32_t *)cell = (int32_t)d->v.i64; break;
+    case TYPE_DATE:
+        *(int32_t *)cell = (int32_t)d->v.i64;
+        break;
     case TYPE_BIGINT:
-    case TYPE_DATETIME: *(int64_t *)cell = d->v.i64; break;
+    case TYPE_DATETIME:
+        *(int64_t *)cell = d->v.i64;
+        break;
     case TYPE_LARGEINT:
-    case TYPE_DECIMAL: memcpy(cell, &d->v.i128, 16); break;
-    case TYPE_FLOAT: *(float *)cell = (float)d->v.f64; break;
-    case TYPE_DOUBLE: *(double *)cell = d->v.f64; break;
+    case TYPE_DECIMAL:
+        memcpy(cell, &d->v.i128, 16);
+        break;
+    case TYPE_FLOAT:
+        *(float *)cell = (float)d->v.f64;
+        break;
+    case TYPE_DOUBLE:
+        *(double *)cell = d->v.f64;
+        break;
     case TYPE_CHAR:
     case TYPE_VARCHAR:
-    case TYPE_STRING: memcpy(cell, &d->v.str, sizeof(Slice)); break;
-    default: break;
+    case TYPE_STRING:
+        memcpy(cell, &d->v.str, sizeof(Slice));
+        break;
+    default:
+        break;
     }
 }

@@ -1,7 +1,8 @@
-/* The storage-level schema of a tablet: columns (type, nullability, key flag, aggregate function), the key
- * model and the sort key. The catalog maps its table schema to this; storage knows nothing else about tables.
- * Key columns come first (cols[0..nkeys)) and are the sort key, as in StarRocks. Each column has a stable
- * `uid` so segments written before an ADD/DROP COLUMN still map onto the current schema. */
+/* The storage-level schema of a tablet: columns (type, nullability, key flag, aggregate function),
+ * the key model and the sort key. The catalog maps its table schema to this; storage knows nothing
+ * else about tables. Key columns come first (cols[0..nkeys)) and are the sort key, as in StarRocks.
+ * Each column has a stable `uid` so segments written before an ADD/DROP COLUMN still map onto the
+ * current schema. */
 #ifndef CAIRN_STORAGE_TABLET_SCHEMA_H
 #define CAIRN_STORAGE_TABLET_SCHEMA_H
 
@@ -23,8 +24,8 @@
 #define ROW_OP_DELETE 1
 
 typedef struct TabletColumn {
-    const char *name;    /* owned by the schema's owner; used in messages only */
-    uint32_t uid;        /* stable id; segments are matched to the schema by it */
+    const char *name; /* owned by the schema's owner; used in messages only */
+    uint32_t uid;     /* stable id; segments are matched to the schema by it */
     DataType type;
     bool is_nullable;
     bool is_key;         /* true exactly for cols[0..nkeys) */
@@ -39,7 +40,8 @@ typedef struct TabletSchema {
     TabletColumn *cols; /* ncols entries; owned by the schema's owner */
 } TabletSchema;
 
-/* Checks the invariants above (keys first, keyed models have keys, aggregate functions fit the types). */
+/* Checks the invariants above (keys first, keyed models have keys, aggregate functions fit the
+ * types). */
 Status tablet_schema_validate(const TabletSchema *s, Error *err) MUST_CHECK;
 /* True for AGGREGATE, UNIQUE and PRIMARY: rows with equal keys are merged at read. */
 bool tablet_schema_merges_keys(const TabletSchema *s);
@@ -53,12 +55,13 @@ TabletSchema *tablet_schema_copy(const TabletSchema *s, Arena *a);
 DataType *tablet_schema_types(const TabletSchema *s, Arena *a);
 
 /* A Datum of a column's type <-> bytes (used for zone maps, defaults and key bounds). */
-void datum_encode(const DataType *t, const Datum *d, StrBuf *out);
-/* Reads a Datum written by datum_encode; strings point into the input (copy them if it goes away). */
-bool datum_decode(const DataType *t, ByteReader *r, Datum *out);
+void storage_datum_encode(const DataType *t, const Datum *d, StrBuf *out);
+/* Reads a Datum written by storage_datum_encode; strings point into the input (copy them if it goes
+ * away). */
+bool storage_datum_decode(const DataType *t, ByteReader *r, Datum *out);
 /* The value of a vector's row as a Datum (strings borrowed from the vector). */
-Datum datum_from_cell(const ColumnVector *v, uint32_t row);
+Datum storage_datum_from_cell(const ColumnVector *v, uint32_t row);
 /* Writes a Datum into a cell of type t (strings are borrowed, not copied). */
-void datum_to_cell(const DataType *t, const Datum *d, void *cell);
+void storage_datum_to_cell(const DataType *t, const Datum *d, void *cell);
 
 #endif

@@ -34,7 +34,8 @@ static bool has_nan(const ColumnVector *v, const uint32_t *sel, uint32_t first, 
     for (uint32_t i = 0; i < n; i++) {
         uint32_t row = sel ? sel[i] : first + i;
         if (v->nulls && v->nulls[row]) continue;
-        double x = v->type.id == TYPE_FLOAT ? ((const float *)v->data)[row] : ((const double *)v->data)[row];
+        double x = v->type.id == TYPE_FLOAT ? ((const float *)v->data)[row]
+                                            : ((const double *)v->data)[row];
         if (isnan(x)) return true;
     }
     return false;
@@ -47,20 +48,32 @@ static int slice_cmp(Slice a, Slice b) {
     return a.len < b.len ? -1 : a.len > b.len;
 }
 
-void zonemap_compute(ZoneMap *zm, const ColumnVector *v, const uint32_t *sel, uint32_t first, uint32_t n) {
+void zonemap_compute(ZoneMap *zm, const ColumnVector *v, const uint32_t *sel, uint32_t first,
+                     uint32_t n) {
     memset(zm, 0, sizeof *zm);
     if (v->nulls)
-        for (uint32_t i = 0; i < n; i++) zm->null_count += v->nulls[sel ? sel[i] : first + i] != 0;
+        for (uint32_t i = 0; i < n; i++)
+            zm->null_count += v->nulls[sel ? sel[i] : first + i] != 0;
     switch (v->type.id) {
     case TYPE_BOOLEAN:
-    case TYPE_TINYINT: MINMAX_LOOP(int8_t, i64); break;
-    case TYPE_SMALLINT: MINMAX_LOOP(int16_t, i64); break;
+    case TYPE_TINYINT:
+        MINMAX_LOOP(int8_t, i64);
+        break;
+    case TYPE_SMALLINT:
+        MINMAX_LOOP(int16_t, i64);
+        break;
     case TYPE_INT:
-    case TYPE_DATE: MINMAX_LOOP(int32_t, i64); break;
+    case TYPE_DATE:
+        MINMAX_LOOP(int32_t, i64);
+        break;
     case TYPE_BIGINT:
-    case TYPE_DATETIME: MINMAX_LOOP(int64_t, i64); break;
+    case TYPE_DATETIME:
+        MINMAX_LOOP(int64_t, i64);
+        break;
     case TYPE_LARGEINT:
-    case TYPE_DECIMAL: MINMAX_LOOP(int128_t, i128); break;
+    case TYPE_DECIMAL:
+        MINMAX_LOOP(int128_t, i128);
+        break;
     case TYPE_FLOAT:
         if ((zm->unordered = has_nan(v, sel, first, n))) return;
         MINMAX_LOOP(float, f64);
@@ -89,7 +102,8 @@ void zonemap_compute(ZoneMap *zm, const ColumnVector *v, const uint32_t *sel, ui
         zm->has_minmax = any;
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -116,12 +130,15 @@ void zonemap_encode(const ZoneMap *zm, const DataType *t, StrBuf *out) {
     bool unbounded = zm->max_unbounded;
     char bumped[ZONEMAP_STRING_MAX];
     if (zm->has_minmax && type_is_string(t->id)) {
-        if (mn.v.str.len > ZONEMAP_STRING_MAX) mn.v.str.len = ZONEMAP_STRING_MAX; /* a prefix is <= the value */
+        if (mn.v.str.len > ZONEMAP_STRING_MAX)
+            mn.v.str.len = ZONEMAP_STRING_MAX; /* a prefix is <= the value */
         if (mx.v.str.len > ZONEMAP_STRING_MAX) {
-            /* the prefix with its last non-0xFF byte incremented is above every string that starts with it */
+            /* the prefix with its last non-0xFF byte incremented is above every string that starts
+             * with it */
             memcpy(bumped, mx.v.str.ptr, ZONEMAP_STRING_MAX);
             int k = ZONEMAP_STRING_MAX - 1;
-            while (k >= 0 && (unsigned char)bumped[k] == 0xFF) k--;
+            while (k >= 0 && (unsigned char)bumped[k] == 0xFF)
+                k--;
             if (k < 0) {
                 unbounded = true;
                 mx.v.str.len = 0;
@@ -135,8 +152,8 @@ void zonemap_encode(const ZoneMap *zm, const DataType *t, StrBuf *out) {
     bw_u8(out, (uint8_t)((zm->has_minmax ? 1 : 0) | (unbounded ? 2 : 0) | (zm->unordered ? 4 : 0)));
     bw_varint(out, zm->null_count);
     if (zm->has_minmax) {
-        datum_encode(t, &mn, out);
-        datum_encode(t, &mx, out);
+        storage_datum_encode(t, &mn, out);
+        storage_datum_encode(t, &mx, out);
     }
 }
 
@@ -149,7 +166,8 @@ bool zonemap_decode(ZoneMap *zm, const DataType *t, ByteReader *r) {
     zm->unordered = (flags & 4) != 0;
     zm->null_count = br_varint(r);
     if (zm->has_minmax) {
-        if (!datum_decode(t, r, &zm->min) || !datum_decode(t, r, &zm->max)) return false;
+        if (!storage_datum_decode(t, r, &zm->min) || !storage_datum_decode(t, r, &zm->max))
+            return false;
         if (zm->min.is_null || zm->max.is_null) return false;
     }
     return !r->failed;
@@ -172,10 +190,13 @@ static bool datum_is_nan(const DataType *t, const Datum *d) {
     return (t->id == TYPE_FLOAT || t->id == TYPE_DOUBLE) && isnan(d->v.f64);
 }
 
-bool zonemap_may_match(const ZoneMap *zm, uint64_t nrows, const DataType *t, const ColumnPredicate *p) {
+bool zonemap_may_match(const ZoneMap *zm, uint64_t nrows, const DataType *t,
+                       const ColumnPredicate *p) {
     switch (p->kind) {
-    case PRED_IS_NULL: return zm->null_count > 0;
-    case PRED_IS_NOT_NULL: return zm->null_count < nrows;
+    case PRED_IS_NULL:
+        return zm->null_count > 0;
+    case PRED_IS_NOT_NULL:
+        return zm->null_count < nrows;
     case PRED_RANGE:
         if (zm->null_count >= nrows) return false; /* a comparison is never true on NULL */
         if (!zm->has_minmax || zm->unordered) return true;
@@ -190,8 +211,13 @@ bool zonemap_may_match(const ZoneMap *zm, uint64_t nrows, const DataType *t, con
             const Datum *x = &p->values[i];
             if (x->is_null) continue;
             if (datum_is_nan(t, x)) return true;
-            ColumnPredicate eq = {.kind = PRED_RANGE, .has_lower = true, .lower_inclusive = true,
-                                  .has_upper = true, .upper_inclusive = true, .lower = *x, .upper = *x};
+            ColumnPredicate eq = {.kind = PRED_RANGE,
+                                  .has_lower = true,
+                                  .lower_inclusive = true,
+                                  .has_upper = true,
+                                  .upper_inclusive = true,
+                                  .lower = *x,
+                                  .upper = *x};
             if (range_overlaps(zm, t, &eq)) return true;
         }
         return false;

@@ -1,5 +1,6 @@
 /* Unit tests for storage/encoding*.c and compress.c: bit-packing at every width, the integer block
- * encodings and which one is chosen, page round trips of every type with NULLs, and malformed pages. */
+ * encodings and which one is chosen, page round trips of every type with NULLs, and malformed
+ * pages. */
 #include "storage/compress.h"
 #include "storage/encoding.h"
 #include "test.h"
@@ -16,14 +17,16 @@ TEST(bitpack_every_width) {
     uint64_t vals[1000], back[1000];
     for (int width = 0; width <= 64; width++) {
         uint64_t mask = width == 64 ? ~0ULL : (1ULL << width) - 1;
-        for (int i = 0; i < 1000; i++) vals[i] = rnd() & mask;
+        for (int i = 0; i < 1000; i++)
+            vals[i] = rnd() & mask;
         if (width) vals[7] = mask; /* the largest value must survive */
         StrBuf sb = STRBUF_INIT;
         bitpack_write(vals, 1000, width, &sb);
         CHECK_INT(sb.len, (1000 * width + 7) / 8);
         bitpack_read((const uint8_t *)sb.data, sb.len, 1000, width, back);
         int bad = 0;
-        for (int i = 0; i < 1000; i++) bad += back[i] != vals[i];
+        for (int i = 0; i < 1000; i++)
+            bad += back[i] != vals[i];
         if (bad) fprintf(stderr, "  width %d: %d values differ\n", width, bad);
         CHECK_INT(bad, 0);
         sb_free(&sb);
@@ -47,16 +50,21 @@ static uint8_t roundtrip_ints(const int64_t *vals, uint32_t n, int cell_bytes) {
 TEST(intblock_choices) {
     enum { N = 4096 };
     static int64_t v[N];
-    for (int i = 0; i < N; i++) v[i] = 42;
+    for (int i = 0; i < N; i++)
+        v[i] = 42;
     uint8_t e = roundtrip_ints(v, N, 4);
     CHECK(e == ENC_BITPACK || e == ENC_RLE); /* width 0 or a single run: both a few bytes */
-    for (int i = 0; i < N; i++) v[i] = 1000000000000LL + 3 * i; /* sorted timestamps */
+    for (int i = 0; i < N; i++)
+        v[i] = 1000000000000LL + 3 * i; /* sorted timestamps */
     CHECK_INT(roundtrip_ints(v, N, 8), ENC_DELTA);
-    for (int i = 0; i < N; i++) v[i] = (int64_t)(rnd() % 1000) - 500;
+    for (int i = 0; i < N; i++)
+        v[i] = (int64_t)(rnd() % 1000) - 500;
     CHECK_INT(roundtrip_ints(v, N, 4), ENC_BITPACK);
-    for (int i = 0; i < N; i++) v[i] = (int64_t)rnd();
+    for (int i = 0; i < N; i++)
+        v[i] = (int64_t)rnd();
     CHECK_INT(roundtrip_ints(v, N, 8), ENC_PLAIN);
-    for (int i = 0; i < N; i++) v[i] = (i / 1000) * 7919;
+    for (int i = 0; i < N; i++)
+        v[i] = (i / 1000) * 7919;
     CHECK_INT(roundtrip_ints(v, N, 4), ENC_RLE);
     v[0] = INT64_MIN;
     v[1] = INT64_MAX;
@@ -84,7 +92,8 @@ static PageEncoding page_roundtrip(const ColumnVector *v, Arena *a, ColumnVector
         colvec_format(v, i, &x);
         colvec_format(back, i, &y);
         if (strcmp(x.data, y.data) != 0 && bad++ < 3)
-            fprintf(stderr, "  %s row %u: %s != %s\n", type_name(v->type.id), i, sb_str(&x), sb_str(&y));
+            fprintf(stderr, "  %s row %u: %s != %s\n", type_name(v->type.id), i, sb_str(&x),
+                    sb_str(&y));
     }
     CHECK_INT(bad, 0);
     sb_free(&x);
@@ -97,9 +106,9 @@ static PageEncoding page_roundtrip(const ColumnVector *v, Arena *a, ColumnVector
 
 TEST(page_every_type_with_nulls) {
     Arena *a = arena_new(0);
-    TypeId ids[] = {TYPE_BOOLEAN, TYPE_TINYINT, TYPE_SMALLINT, TYPE_INT, TYPE_BIGINT, TYPE_LARGEINT,
-                    TYPE_FLOAT, TYPE_DOUBLE, TYPE_DECIMAL, TYPE_CHAR, TYPE_VARCHAR, TYPE_STRING,
-                    TYPE_DATE, TYPE_DATETIME};
+    TypeId ids[] = {TYPE_BOOLEAN,  TYPE_TINYINT, TYPE_SMALLINT, TYPE_INT,     TYPE_BIGINT,
+                    TYPE_LARGEINT, TYPE_FLOAT,   TYPE_DOUBLE,   TYPE_DECIMAL, TYPE_CHAR,
+                    TYPE_VARCHAR,  TYPE_STRING,  TYPE_DATE,     TYPE_DATETIME};
     for (size_t t = 0; t < sizeof ids / sizeof ids[0]; t++) {
         DataType type = ids[t] == TYPE_DECIMAL ? type_decimal(38, 4) : type_make(ids[t]);
         ColumnVector *v = colvec_new(a, type, 0);
@@ -112,21 +121,40 @@ TEST(page_every_type_with_nulls) {
             _Alignas(16) unsigned char cell[16];
             Error err = ERROR_INIT;
             switch (type.id) {
-            case TYPE_BOOLEAN: snprintf(buf, sizeof buf, "%d", i & 1); break;
-            case TYPE_TINYINT: snprintf(buf, sizeof buf, "%d", (i % 256) - 128); break;
-            case TYPE_SMALLINT: snprintf(buf, sizeof buf, "%d", i * 10 - 32768); break;
-            case TYPE_LARGEINT:
-                snprintf(buf, sizeof buf, i == 5 ? "-170141183460469231731687303715884105728" : "%d", i);
+            case TYPE_BOOLEAN:
+                snprintf(buf, sizeof buf, "%d", i & 1);
                 break;
-            case TYPE_DECIMAL: snprintf(buf, sizeof buf, "%d.%04d", i - 1500, i); break;
+            case TYPE_TINYINT:
+                snprintf(buf, sizeof buf, "%d", (i % 256) - 128);
+                break;
+            case TYPE_SMALLINT:
+                snprintf(buf, sizeof buf, "%d", i * 10 - 32768);
+                break;
+            case TYPE_LARGEINT:
+                snprintf(buf, sizeof buf,
+                         i == 5 ? "-170141183460469231731687303715884105728" : "%d", i);
+                break;
+            case TYPE_DECIMAL:
+                snprintf(buf, sizeof buf, "%d.%04d", i - 1500, i);
+                break;
             case TYPE_FLOAT:
-            case TYPE_DOUBLE: snprintf(buf, sizeof buf, "%d.25", i - 100); break;
-            case TYPE_DATE: snprintf(buf, sizeof buf, "2024-%02d-%02d", i % 12 + 1, i % 28 + 1); break;
-            case TYPE_DATETIME: snprintf(buf, sizeof buf, "2024-03-01 10:%02d:%02d.5", i % 60, i / 60 % 60); break;
+            case TYPE_DOUBLE:
+                snprintf(buf, sizeof buf, "%d.25", i - 100);
+                break;
+            case TYPE_DATE:
+                snprintf(buf, sizeof buf, "2024-%02d-%02d", i % 12 + 1, i % 28 + 1);
+                break;
+            case TYPE_DATETIME:
+                snprintf(buf, sizeof buf, "2024-03-01 10:%02d:%02d.5", i % 60, i / 60 % 60);
+                break;
             case TYPE_CHAR:
             case TYPE_VARCHAR:
-            case TYPE_STRING: snprintf(buf, sizeof buf, i % 11 == 0 ? "" : "val-%d", i * 37); break;
-            default: snprintf(buf, sizeof buf, "%d", i * 1000 - 7); break;
+            case TYPE_STRING:
+                snprintf(buf, sizeof buf, i % 11 == 0 ? "" : "val-%d", i * 37);
+                break;
+            default:
+                snprintf(buf, sizeof buf, "%d", i * 1000 - 7);
+                break;
             }
             CHECK_OK(type_parse_cell(&type, buf, strlen(buf), cell, a, &err), &err);
             colvec_append(v, cell);
@@ -156,7 +184,8 @@ TEST(page_strings_dict_and_edges) {
     /* a long string (1 MiB) and distinct values: plain */
     ColumnVector *w = colvec_new(a, type_make(TYPE_STRING), 0);
     char *big = malloc(1 << 20);
-    for (int i = 0; i < (1 << 20); i++) big[i] = (char)('a' + i % 26);
+    for (int i = 0; i < (1 << 20); i++)
+        big[i] = (char)('a' + i % 26);
     Slice s = {big, 1 << 20};
     colvec_append(w, &s);
     for (int i = 0; i < 100; i++) {
@@ -172,7 +201,8 @@ TEST(page_strings_dict_and_edges) {
 
     /* all NULL */
     ColumnVector *z = colvec_new(a, type_make(TYPE_VARCHAR), 0);
-    for (int i = 0; i < 10; i++) colvec_append_null(z);
+    for (int i = 0; i < 10; i++)
+        colvec_append_null(z);
     page_roundtrip(z, a, &back);
     CHECK_INT(back->nulls[9], 1);
     arena_free(a);
@@ -181,7 +211,8 @@ TEST(page_strings_dict_and_edges) {
 TEST(page_selection_order) {
     Arena *a = arena_new(0);
     ColumnVector *v = colvec_new(a, type_make(TYPE_INT), 0);
-    for (int32_t i = 0; i < 10; i++) colvec_append(v, &i);
+    for (int32_t i = 0; i < 10; i++)
+        colvec_append(v, &i);
     uint32_t sel[4] = {9, 0, 5, 5};
     StrBuf sb = STRBUF_INIT;
     Arena *scratch = arena_new(0);
@@ -215,7 +246,8 @@ TEST(page_malformed_never_crashes) {
     StrBuf sb = STRBUF_INIT;
     page_encode(v, NULL, 0, v->len, scratch, &sb);
     int errors = 0;
-    /* every truncation and many byte flips must give an error or a well-formed vector, never a crash */
+    /* every truncation and many byte flips must give an error or a well-formed vector, never a
+     * crash */
     for (size_t cut = 0; cut < sb.len; cut++) {
         ColumnVector *o = colvec_new(a, type_make(TYPE_VARCHAR), 0);
         Error err = ERROR_INIT;
@@ -230,7 +262,8 @@ TEST(page_malformed_never_crashes) {
         sb.data[pos] = (char)(saved ^ 0x5a);
         ColumnVector *o = colvec_new(a, type_make(TYPE_VARCHAR), 0);
         Error err = ERROR_INIT;
-        if (page_decode((const uint8_t *)sb.data, sb.len, 500, o, scratch, &err) == STATUS_OK) CHECK_INT(o->len, 500);
+        if (page_decode((const uint8_t *)sb.data, sb.len, 500, o, scratch, &err) == STATUS_OK)
+            CHECK_INT(o->len, 500);
         sb.data[pos] = saved;
         arena_reset(scratch);
     }
@@ -248,7 +281,8 @@ TEST(compression_codecs) {
     CHECK(strstr(err.msg, "'snappy'") != NULL);
     Compressor *z = compressor_new();
     char src[8192], back[8192];
-    for (int i = 0; i < 8192; i++) src[i] = (char)(i % 13);
+    for (int i = 0; i < 8192; i++)
+        src[i] = (char)(i % 13);
     for (int codec = CODEC_LZ4; codec <= CODEC_ZSTD; codec++) {
         StrBuf sb = STRBUF_INIT;
         size_t n = compressor_compress(z, (Codec)codec, 0, src, sizeof src, &sb);
@@ -256,15 +290,19 @@ TEST(compression_codecs) {
         CHECK_OK(compressor_decompress(z, (Codec)codec, sb.data, n, back, sizeof back, &err), &err);
         CHECK(memcmp(src, back, sizeof src) == 0);
         sb.data[n / 2] ^= 0x77;
-        /* a flipped byte either fails or (rarely for lz4 literals) changes the output; it never crashes */
-        if (compressor_decompress(z, (Codec)codec, sb.data, n, back, sizeof back, &err) == STATUS_ERROR)
+        /* a flipped byte either fails or (rarely for lz4 literals) changes the output; it never
+         * crashes */
+        if (compressor_decompress(z, (Codec)codec, sb.data, n, back, sizeof back, &err) ==
+            STATUS_ERROR)
             CHECK_INT(err.code, ERR_CORRUPT);
-        CHECK(compressor_decompress(z, (Codec)codec, sb.data, n - 1, back, sizeof back, &err) == STATUS_ERROR);
+        CHECK(compressor_decompress(z, (Codec)codec, sb.data, n - 1, back, sizeof back, &err) ==
+              STATUS_ERROR);
         sb_free(&sb);
     }
     /* incompressible input is reported as "store raw" */
     StrBuf sb = STRBUF_INIT;
-    for (int i = 0; i < 8192; i++) src[i] = (char)rnd();
+    for (int i = 0; i < 8192; i++)
+        src[i] = (char)rnd();
     CHECK_INT(compressor_compress(z, CODEC_LZ4, 0, src, sizeof src, &sb), 0);
     CHECK_INT(sb.len, 0);
     sb_free(&sb);

@@ -1,7 +1,8 @@
-/* Unit tests for key models at read time and compaction: AGGREGATE folding with every function (NULLs, key
- * groups longer than a batch), UNIQUE and PRIMARY KEY newest-row-wins with deletes, DUPLICATE ordered and
- * concatenated reads, delete predicates by version, and compaction results equal to the uncompacted read. Each
- * result is checked against a reference computed independently in the test. */
+/* Unit tests for key models at read time and compaction: AGGREGATE folding with every function
+ * (NULLs, key groups longer than a batch), UNIQUE and PRIMARY KEY newest-row-wins with deletes,
+ * DUPLICATE ordered and concatenated reads, delete predicates by version, and compaction results
+ * equal to the uncompacted read. Each result is checked against a reference computed independently
+ * in the test. */
 #include "storage/compaction.h"
 #include "storage/rowset_writer.h"
 #include "storage/tablet_files.h"
@@ -47,9 +48,10 @@ static TabletSchema agg_schema(TabletColumn *cols) {
     return s;
 }
 
-/* Writes one AGGREGATE rowset of n random rows (key 7 repeated `dups` extra times) and folds it into ref. */
-static RowsetMeta *agg_load(const char *dir, const TabletSchema *s, uint64_t id, int64_t version, uint32_t n,
-                            uint32_t dups, AggRef *ref, Arena *a) {
+/* Writes one AGGREGATE rowset of n random rows (key 7 repeated `dups` extra times) and folds it
+ * into ref. */
+static RowsetMeta *agg_load(const char *dir, const TabletSchema *s, uint64_t id, int64_t version,
+                            uint32_t n, uint32_t dups, AggRef *ref, Arena *a) {
     Arena *ba = arena_new(0);
     DataType *types = tablet_schema_types(s, ba);
     Batch *b = batch_new(ba, s->ncols, types, n + dups);
@@ -57,18 +59,35 @@ static RowsetMeta *agg_load(const char *dir, const TabletSchema *s, uint64_t id,
         int32_t k = i < dups ? 7 : (int32_t)rnd(AK);
         AggRef *r = &ref[k];
         colvec_append(b->cols[0], &k);
-        bool sn = rnd(10) == 0, mnn = rnd(10) == 0, mxn = rnd(10) == 0, rn = rnd(5) == 0, rinnn = rnd(3) == 0;
+        bool sn = rnd(10) == 0, mnn = rnd(10) == 0, mxn = rnd(10) == 0, rn = rnd(5) == 0,
+             rinnn = rnd(3) == 0;
         int64_t sv = (int64_t)rnd(1000000) - 500000;
-        int32_t mnv = (int32_t)rnd(100000) - 50000, rv = (int32_t)rnd(1000), rinnv = (int32_t)rnd(1000);
+        int32_t mnv = (int32_t)rnd(100000) - 50000, rv = (int32_t)rnd(1000),
+                rinnv = (int32_t)rnd(1000);
         char mxv[16];
         snprintf(mxv, sizeof mxv, "m%05u", rnd(50000));
         Slice mxs = {mxv, (uint32_t)strlen(mxv)};
         int64_t one = 1;
-        if (sn) colvec_append_null(b->cols[1]); else colvec_append(b->cols[1], &sv);
-        if (mnn) colvec_append_null(b->cols[2]); else colvec_append(b->cols[2], &mnv);
-        if (mxn) colvec_append_null(b->cols[3]); else colvec_append(b->cols[3], &mxs);
-        if (rn) colvec_append_null(b->cols[4]); else colvec_append(b->cols[4], &rv);
-        if (rinnn) colvec_append_null(b->cols[5]); else colvec_append(b->cols[5], &rinnv);
+        if (sn)
+            colvec_append_null(b->cols[1]);
+        else
+            colvec_append(b->cols[1], &sv);
+        if (mnn)
+            colvec_append_null(b->cols[2]);
+        else
+            colvec_append(b->cols[2], &mnv);
+        if (mxn)
+            colvec_append_null(b->cols[3]);
+        else
+            colvec_append(b->cols[3], &mxs);
+        if (rn)
+            colvec_append_null(b->cols[4]);
+        else
+            colvec_append(b->cols[4], &rv);
+        if (rinnn)
+            colvec_append_null(b->cols[5]);
+        else
+            colvec_append(b->cols[5], &rinnv);
         colvec_append(b->cols[6], &one);
         /* the reference: fold in arrival order */
         if (!r->present) {
@@ -101,7 +120,8 @@ static RowsetMeta *agg_load(const char *dir, const TabletSchema *s, uint64_t id,
 }
 
 /* Reads the tablet merged and compares every key with the reference; returns keys seen. */
-static int agg_check(const char *dir, const TabletSchema *s, const RowsetMeta *const *rs, int n, const AggRef *ref) {
+static int agg_check(const char *dir, const TabletSchema *s, const RowsetMeta *const *rs, int n,
+                     const AggRef *ref) {
     TabletReader *tr;
     Error err = ERROR_INIT;
     ReadOptions ro = {0};
@@ -126,7 +146,8 @@ static int agg_check(const char *dir, const TabletSchema *s, const RowsetMeta *c
                  (r->min_null || ((int32_t *)b->cols[2]->data)[i] == r->min);
             const Slice *mx = colvec_cell(b->cols[3], i);
             ok = ok && colvec_is_null(b->cols[3], i) == (r->max[0] == 0) &&
-                 (r->max[0] == 0 || (mx->len == strlen(r->max) && memcmp(mx->ptr, r->max, mx->len) == 0));
+                 (r->max[0] == 0 ||
+                  (mx->len == strlen(r->max) && memcmp(mx->ptr, r->max, mx->len) == 0));
             ok = ok && colvec_is_null(b->cols[4], i) == r->rep_null &&
                  (r->rep_null || ((int32_t *)b->cols[4]->data)[i] == r->rep);
             ok = ok && colvec_is_null(b->cols[5], i) == r->rinn_null &&
@@ -145,7 +166,8 @@ static int agg_check(const char *dir, const TabletSchema *s, const RowsetMeta *c
 
 static int count_present_agg(const AggRef *ref) {
     int n = 0;
-    for (int k = 0; k < AK; k++) n += ref[k].present;
+    for (int k = 0; k < AK; k++)
+        n += ref[k].present;
     return n;
 }
 
@@ -158,7 +180,8 @@ TEST(aggregate_merge_and_compaction) {
     memset(ref, 0, sizeof ref);
     const RowsetMeta *rs[3];
     rs[0] = agg_load(dir, &s, 10, 2, 9000, 0, ref, a);
-    rs[1] = agg_load(dir, &s, 11, 3, 6000, 9000, ref, a); /* key 7: a group longer than two batches */
+    rs[1] =
+        agg_load(dir, &s, 11, 3, 6000, 9000, ref, a); /* key 7: a group longer than two batches */
     rs[2] = agg_load(dir, &s, 12, 4, 5000, 0, ref, a);
     CHECK(rs[1]->segments_overlap);
     CHECK_INT(ref[7].cnt >= 9000, 1);
@@ -171,11 +194,13 @@ TEST(aggregate_merge_and_compaction) {
     CHECK_OK(tablet_reader_open(&tr, dir, &s, rs, 3, &raw, &err), &err);
     Batch *b;
     uint64_t rows = 0;
-    while (tablet_reader_next(tr, a, &b, &err) == STATUS_OK && b) rows += b->nrows;
+    while (tablet_reader_next(tr, a, &b, &err) == STATUS_OK && b)
+        rows += b->nrows;
     CHECK_INT(rows, 9000 + 15000 + 5000);
     tablet_reader_free(tr);
 
-    /* compaction of all three: one sorted, non-overlapping rowset with one row per key, same read result */
+    /* compaction of all three: one sorted, non-overlapping rowset with one row per key, same read
+     * result */
     CompactionOptions co = {.writer = ROWSET_WRITER_OPTIONS_INIT, .is_base = true};
     RowsetMeta *c;
     CHECK_OK(compaction_merge_rowsets(dir, &s, rs, 3, 20, &co, a, &c, &err), &err);
@@ -204,7 +229,8 @@ typedef struct UniqRef {
     char tag[16];
 } UniqRef;
 
-/* PRIMARY KEY(a VARCHAR, b INT) with value columns v BIGINT and tag VARCHAR; key (a, b) = ("p<k/100>", k%100). */
+/* PRIMARY KEY(a VARCHAR, b INT) with value columns v BIGINT and tag VARCHAR; key (a, b) =
+ * ("p<k/100>", k%100). */
 static TabletSchema uniq_schema(TabletColumn *cols, KeysType kt) {
     cols[0] = fx_col("a", 1, type_varchar(10), false, true, AGG_NONE);
     cols[1] = fx_col("b", 2, type_make(TYPE_INT), false, true, AGG_NONE);
@@ -214,8 +240,8 @@ static TabletSchema uniq_schema(TabletColumn *cols, KeysType kt) {
     return s;
 }
 
-static RowsetMeta *uniq_load(const char *dir, const TabletSchema *s, uint64_t id, int64_t version, uint32_t n,
-                             int delete_pct, UniqRef *ref, Arena *a) {
+static RowsetMeta *uniq_load(const char *dir, const TabletSchema *s, uint64_t id, int64_t version,
+                             uint32_t n, int delete_pct, UniqRef *ref, Arena *a) {
     Arena *ba = arena_new(0);
     Batch *b = batch_new(ba, s->ncols, tablet_schema_types(s, ba), n);
     uint8_t *ops = arena_alloc(ba, n);
@@ -265,8 +291,8 @@ static int uniq_key(const Batch *b, uint32_t i) {
 }
 
 /* Reads merged and compares with ref; with keep_deletes, deleted keys seen in `deleted_out`. */
-static int uniq_check(const char *dir, const TabletSchema *s, const RowsetMeta *const *rs, int n, const UniqRef *ref,
-                      bool keep_deletes, int *deleted_out) {
+static int uniq_check(const char *dir, const TabletSchema *s, const RowsetMeta *const *rs, int n,
+                      const UniqRef *ref, bool keep_deletes, int *deleted_out) {
     TabletReader *tr;
     Error err = ERROR_INIT;
     ReadOptions ro = {.keep_deletes = keep_deletes};
@@ -307,7 +333,8 @@ static int uniq_check(const char *dir, const TabletSchema *s, const RowsetMeta *
 /* Keys last touched at or after `since`, live (present) or deleted. */
 static int count_touched(const UniqRef *ref, int64_t since, bool present) {
     int n = 0;
-    for (int k = 0; k < UK; k++) n += ref[k].version >= since && ref[k].present == present;
+    for (int k = 0; k < UK; k++)
+        n += ref[k].version >= since && ref[k].present == present;
     return n;
 }
 
@@ -335,7 +362,8 @@ static void unique_model(KeysType kt, const char *name) {
     /* reading at an older version (the first two rowsets) gives that version's rows */
     CHECK_INT(uniq_check(dir, &s, rs, 2, ref01, false, NULL), count_present_uniq(ref01));
 
-    /* cumulative compaction of versions 3..5 keeps delete markers, so version 2 rows stay deleted */
+    /* cumulative compaction of versions 3..5 keeps delete markers, so version 2 rows stay deleted
+     */
     CompactionOptions co = {.writer = ROWSET_WRITER_OPTIONS_INIT, .is_base = false};
     co.writer.codec = CODEC_ZSTD;
     RowsetMeta *cum;
@@ -362,10 +390,15 @@ static void unique_model(KeysType kt, const char *name) {
     arena_free(a);
 }
 
-TEST(unique_with_deletes_and_compaction) { unique_model(KEYS_UNIQUE, "merge_unique"); }
-TEST(primary_with_deletes_and_compaction) { unique_model(KEYS_PRIMARY, "merge_primary"); }
+TEST(unique_with_deletes_and_compaction) {
+    unique_model(KEYS_UNIQUE, "merge_unique");
+}
+TEST(primary_with_deletes_and_compaction) {
+    unique_model(KEYS_PRIMARY, "merge_primary");
+}
 
-/* A value predicate must not let an older row of a key show through when the newer row's page is skipped. */
+/* A value predicate must not let an older row of a key show through when the newer row's page is
+ * skipped. */
 TEST(unique_value_predicate_does_not_resurrect) {
     Arena *a = arena_new(0);
     TabletColumn cols[2] = {fx_col("k", 1, type_make(TYPE_INT), false, true, AGG_NONE),
@@ -390,8 +423,14 @@ TEST(unique_value_predicate_does_not_resurrect) {
         rs[r] = m;
         rowset_writer_free(w);
     }
-    ColumnPredicate p = {.col = 1, .kind = PRED_RANGE, .has_lower = true, .lower_inclusive = true,
-                         .has_upper = true, .upper_inclusive = true, .lower = {.v.i64 = 5}, .upper = {.v.i64 = 5}};
+    ColumnPredicate p = {.col = 1,
+                         .kind = PRED_RANGE,
+                         .has_lower = true,
+                         .lower_inclusive = true,
+                         .has_upper = true,
+                         .upper_inclusive = true,
+                         .lower = {.v.i64 = 5},
+                         .upper = {.v.i64 = 5}};
     ReadOptions ro = {.preds = &p, .npreds = 1};
     TabletReader *tr;
     Error err = ERROR_INIT;
@@ -405,7 +444,8 @@ TEST(unique_value_predicate_does_not_resurrect) {
     }
     tablet_reader_free(tr);
     /* a key predicate does skip: k = 2 reads nothing at all */
-    ColumnPredicate kp = {.col = 0, .kind = PRED_IN, .values = (Datum[]){{.v.i64 = 2}}, .nvalues = 1};
+    ColumnPredicate kp = {
+        .col = 0, .kind = PRED_IN, .values = (Datum[]){{.v.i64 = 2}}, .nvalues = 1};
     ReadOptions ko = {.preds = &kp, .npreds = 1};
     CHECK_OK(tablet_reader_open(&tr, dir, &s, rs, 2, &ko, &err), &err);
     CHECK_OK(tablet_reader_next(tr, a, &b, &err), &err);
@@ -419,8 +459,8 @@ TEST(unique_value_predicate_does_not_resurrect) {
 /* ---------- DUPLICATE ---------- */
 
 /* DELETE FROM t WHERE k < 1000 issued at version 3: applies to rowsets of versions before 3. */
-static Status dup_delete(void *ctx, const RowsetMeta *m, ColumnVector *const *cols, uint32_t n, uint8_t *keep,
-                         Error *err) {
+static Status dup_delete(void *ctx, const RowsetMeta *m, ColumnVector *const *cols, uint32_t n,
+                         uint8_t *keep, Error *err) {
     if (m->end_version >= 3) return STATUS_OK;
     const int64_t *k = cols[0]->data;
     for (uint32_t i = 0; i < n; i++)
@@ -487,7 +527,10 @@ TEST(duplicate_ordered_concat_and_delete_predicates) {
     /* concatenated with a delete predicate at version 3 */
     int delcols[1] = {0};
     int proj[1] = {1};
-    ReadOptions dr = {.columns = proj, .ncolumns = 1, .delete_filter = dup_delete, .delete_columns = delcols,
+    ReadOptions dr = {.columns = proj,
+                      .ncolumns = 1,
+                      .delete_filter = dup_delete,
+                      .delete_columns = delcols,
                       .ndelete_columns = 1};
     CHECK_OK(tablet_reader_open(&tr, dir, &s, rs, 3, &dr, &err), &err);
     rows = 0;
@@ -499,8 +542,11 @@ TEST(duplicate_ordered_concat_and_delete_predicates) {
     CHECK_INT(tablet_reader_stats(tr)->rows_deleted, 21000 - expect_after_delete);
     tablet_reader_free(tr);
     /* compaction applying the delete: fewer rows stored, same read result */
-    CompactionOptions co = {.writer = ROWSET_WRITER_OPTIONS_INIT, .is_base = true, .delete_filter = dup_delete,
-                            .delete_columns = delcols, .ndelete_columns = 1};
+    CompactionOptions co = {.writer = ROWSET_WRITER_OPTIONS_INIT,
+                            .is_base = true,
+                            .delete_filter = dup_delete,
+                            .delete_columns = delcols,
+                            .ndelete_columns = 1};
     RowsetMeta *c;
     CHECK_OK(compaction_merge_rowsets(dir, &s, rs, 3, 9, &co, a, &c, &err), &err);
     CHECK_INT(c->nrows, expect_after_delete);

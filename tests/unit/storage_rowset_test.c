@@ -1,6 +1,7 @@
-/* Unit tests for rowsets: the writer (segments, sort, key bounds, abort), RowsetMeta JSON, the tablet file
- * layout (list, sweep, link, delete, verify) and the rowset reader (projection, zone-map skipping with skip
- * reports, row ranges, delete filter, columns added after the data was written). */
+/* Unit tests for rowsets: the writer (segments, sort, key bounds, abort), RowsetMeta JSON, the
+ * tablet file layout (list, sweep, link, delete, verify) and the rowset reader (projection,
+ * zone-map skipping with skip reports, row ranges, delete filter, columns added after the data was
+ * written). */
 #include "storage/rowset_reader.h"
 #include "storage/rowset_writer.h"
 #include "storage/tablet_files.h"
@@ -8,8 +9,8 @@
 #include "test.h"
 
 /* Writes rows [0, n) of the all-types fixture as rowset `id`, in batches of `chunk` rows. */
-static RowsetMeta *write_fixture(const char *dir, const TabletSchema *s, uint64_t id, uint32_t n, uint32_t chunk,
-                                 const RowsetWriterOptions *opts, Arena *a) {
+static RowsetMeta *write_fixture(const char *dir, const TabletSchema *s, uint64_t id, uint32_t n,
+                                 uint32_t chunk, const RowsetWriterOptions *opts, Arena *a) {
     RowsetWriter *w;
     Error err = ERROR_INIT;
     CHECK_OK(rowset_writer_new(&w, dir, id, s, opts, &err), &err);
@@ -199,7 +200,8 @@ TEST(sweep_link_delete) {
     CHECK_INT(removed, 2); /* 2_0.dat (unreferenced) and 3_0.dat.tmp */
     CHECK_INT(fx_count_files(dir), 2);
 
-    /* a snapshot is hard links under any name; deleting the tablet's files leaves the snapshot readable */
+    /* a snapshot is hard links under any name; deleting the tablet's files leaves the snapshot
+     * readable */
     char *snap = arena_sprintf(a, "%s/snapshot/s1/42", root);
     CHECK_OK(rowset_link_files(dir, m1, snap, 1001, &err), &err);
     struct stat st;
@@ -237,9 +239,10 @@ static void on_skip(void *ctx, const RowsetMeta *m, uint32_t seg, uint64_t first
     log->rows += n;
 }
 
-/* Reads a whole rowset through the reader and returns the number of rows; checks values against the fixture. */
-static uint64_t scan_all(const char *dir, const TabletSchema *s, const RowsetMeta *m, const ReadOptions *ro,
-                         ReadStats *stats, int *bad) {
+/* Reads a whole rowset through the reader and returns the number of rows; checks values against the
+ * fixture. */
+static uint64_t scan_all(const char *dir, const TabletSchema *s, const RowsetMeta *m,
+                         const ReadOptions *ro, ReadStats *stats, int *bad) {
     RowsetReader *r;
     Error err = ERROR_INIT;
     CHECK_OK(rowset_reader_open(&r, dir, s, m, ro, &err), &err);
@@ -293,15 +296,21 @@ TEST(reader_projection_skipping_ranges) {
     CHECK(st2.bytes_read * 2 < st.bytes_read);
 
     /* k BETWEEN 60000 AND 70000: segment 0 and 2 skipped whole, pages of segment 1 around it */
-    ColumnPredicate pr = {.col = 0, .kind = PRED_RANGE, .has_lower = true, .lower_inclusive = true,
-                          .has_upper = true, .upper_inclusive = true, .lower = {.v.i64 = 60000},
+    ColumnPredicate pr = {.col = 0,
+                          .kind = PRED_RANGE,
+                          .has_lower = true,
+                          .lower_inclusive = true,
+                          .has_upper = true,
+                          .upper_inclusive = true,
+                          .lower = {.v.i64 = 60000},
                           .upper = {.v.i64 = 70000}};
     SkipLog log = {0};
     ReadOptions z = {.preds = &pr, .npreds = 1, .on_skip = on_skip, .skip_ctx = &log};
     ReadStats st3;
     uint64_t rows = scan_all(dir, s, m, &z, &st3, &bad);
     CHECK_INT(bad, 0);
-    /* pages of segment 1 (rows 50000..99999) holding 60000..70000: local rows 8192..20479 (3 pages) */
+    /* pages of segment 1 (rows 50000..99999) holding 60000..70000: local rows 8192..20479 (3 pages)
+     */
     CHECK_INT(rows, 3 * 4096);
     CHECK_INT(st3.segments_skipped, 2);
     CHECK_INT(st3.rows_skipped, 120000 - 3 * 4096);
@@ -340,8 +349,8 @@ TEST(reader_projection_skipping_ranges) {
 }
 
 /* Deletes rows whose k is a multiple of 3 (a delete predicate evaluated by the "engine"). */
-static Status delete_mult3(void *ctx, const RowsetMeta *m, ColumnVector *const *cols, uint32_t n, uint8_t *keep,
-                           Error *err) {
+static Status delete_mult3(void *ctx, const RowsetMeta *m, ColumnVector *const *cols, uint32_t n,
+                           uint8_t *keep, Error *err) {
     int *calls = ctx;
     (*calls)++;
     const int32_t *k = cols[0]->data;
@@ -358,8 +367,12 @@ TEST(reader_delete_filter_and_added_column) {
     int proj[1] = {4}; /* c_INT only: k comes in through delete_columns */
     int delcols[1] = {0};
     int calls = 0;
-    ReadOptions ro = {.columns = proj, .ncolumns = 1, .delete_filter = delete_mult3, .delete_ctx = &calls,
-                      .delete_columns = delcols, .ndelete_columns = 1};
+    ReadOptions ro = {.columns = proj,
+                      .ncolumns = 1,
+                      .delete_filter = delete_mult3,
+                      .delete_ctx = &calls,
+                      .delete_columns = delcols,
+                      .ndelete_columns = 1};
     RowsetReader *r;
     Error err = ERROR_INIT;
     CHECK_OK(rowset_reader_open(&r, dir, s, m, &ro, &err), &err);
@@ -374,7 +387,8 @@ TEST(reader_delete_filter_and_added_column) {
     CHECK_INT(calls, 3);
     rowset_reader_free(r);
 
-    /* ADD COLUMN after the load: a new uid with a default; DROP COLUMN c_FLOAT; old segments still read */
+    /* ADD COLUMN after the load: a new uid with a default; DROP COLUMN c_FLOAT; old segments still
+     * read */
     TabletSchema *s2 = tablet_schema_copy(s, a);
     s2->cols[7] = fx_col("added", 999, type_make(TYPE_BIGINT), true, false, AGG_NONE);
     s2->cols[7].default_value.is_null = false;

@@ -1,5 +1,6 @@
-/* Unit tests for the segment writer and reader: round trips of every type at 0, 1, 4096 and 100k rows, the
- * file layout, zone maps, row order from a permutation, and corruption reports (file, column, page). */
+/* Unit tests for the segment writer and reader: round trips of every type at 0, 1, 4096 and 100k
+ * rows, the file layout, zone maps, row order from a permutation, and corruption reports (file,
+ * column, page). */
 #include <fcntl.h>
 
 #include "storage/segment_reader.h"
@@ -66,12 +67,24 @@ static void roundtrip(uint32_t n, Codec codec) {
     arena_free(a);
 }
 
-TEST(roundtrip_0_rows) { roundtrip(0, CODEC_LZ4); }
-TEST(roundtrip_1_row) { roundtrip(1, CODEC_LZ4); }
-TEST(roundtrip_4096_rows) { roundtrip(4096, CODEC_LZ4); }
-TEST(roundtrip_100k_rows_lz4) { roundtrip(100000, CODEC_LZ4); }
-TEST(roundtrip_100k_rows_zstd) { roundtrip(100000, CODEC_ZSTD); }
-TEST(roundtrip_4097_rows_uncompressed) { roundtrip(4097, CODEC_NONE); }
+TEST(roundtrip_0_rows) {
+    roundtrip(0, CODEC_LZ4);
+}
+TEST(roundtrip_1_row) {
+    roundtrip(1, CODEC_LZ4);
+}
+TEST(roundtrip_4096_rows) {
+    roundtrip(4096, CODEC_LZ4);
+}
+TEST(roundtrip_100k_rows_lz4) {
+    roundtrip(100000, CODEC_LZ4);
+}
+TEST(roundtrip_100k_rows_zstd) {
+    roundtrip(100000, CODEC_ZSTD);
+}
+TEST(roundtrip_4097_rows_uncompressed) {
+    roundtrip(4097, CODEC_NONE);
+}
 
 TEST(zone_maps_and_permutation) {
     Arena *a = arena_new(0);
@@ -111,7 +124,8 @@ TEST(zone_maps_and_permutation) {
     CHECK_INT(f->cols[0].pages[0].zone.max.v.i64, 40950);
     CHECK_INT(f->cols[0].pages[2].zone.min.v.i64, 81920);
     CHECK_INT(f->cols[1].zone.null_count, 100);
-    /* the 100-byte max was shortened to 64 bytes and bumped: "zzz...{" sorts above every "zzz..." */
+    /* the 100-byte max was shortened to 64 bytes and bumped: "zzz...{" sorts above every "zzz..."
+     */
     CHECK_INT(f->cols[1].zone.max.v.str.len, 64);
     CHECK_INT(f->cols[1].zone.max.v.str.ptr[63], '{');
     CHECK(!f->cols[1].zone.max_unbounded);
@@ -121,10 +135,15 @@ TEST(zone_maps_and_permutation) {
     CHECK_INT(((int64_t *)v->data)[4095], 81910);
     /* sorted keys: delta encoding */
     CHECK_INT(f->cols[0].pages[0].encoding, 2);
-    ColumnPredicate gt = {.col = 0, .kind = PRED_RANGE, .has_lower = true, .lower = {.v.i64 = 81915}};
+    ColumnPredicate gt = {
+        .col = 0, .kind = PRED_RANGE, .has_lower = true, .lower = {.v.i64 = 81915}};
     CHECK(!zonemap_may_match(&f->cols[0].pages[1].zone, 4096, &cols[0].type, &gt));
-    CHECK(zonemap_may_match(&f->cols[0].pages[1].zone, 4096, &cols[0].type, &(ColumnPredicate){
-        .col = 0, .kind = PRED_RANGE, .has_lower = true, .lower_inclusive = true, .lower = {.v.i64 = 81910}}));
+    CHECK(zonemap_may_match(&f->cols[0].pages[1].zone, 4096, &cols[0].type,
+                            &(ColumnPredicate){.col = 0,
+                                               .kind = PRED_RANGE,
+                                               .has_lower = true,
+                                               .lower_inclusive = true,
+                                               .lower = {.v.i64 = 81910}}));
     segment_reader_free(r);
     arena_free(a);
 }
@@ -208,7 +227,8 @@ TEST(every_byte_flip_is_caught) {
         flip_byte(path, off);
         if (segment_verify_file(path, NULL, &err) == STATUS_ERROR) {
             caught++;
-            if (err.code != ERR_CORRUPT) fprintf(stderr, "  offset %llu: %s\n", (unsigned long long)off, err.msg);
+            if (err.code != ERR_CORRUPT)
+                fprintf(stderr, "  offset %llu: %s\n", (unsigned long long)off, err.msg);
         }
         flip_byte(path, off);
     }
@@ -230,7 +250,8 @@ TEST(write_refuses_existing_file) {
     /* an interrupted write leaves a .tmp: the next attempt says which file is in the way */
     FILE *tmp = fopen(seg_path(dir, "1_1.dat.tmp"), "w");
     fclose(tmp);
-    CHECK(segment_write(seg_path(dir, "1_1.dat"), s, b->cols, NULL, NULL, 10, &opts, &info, &err) == STATUS_ERROR);
+    CHECK(segment_write(seg_path(dir, "1_1.dat"), s, b->cols, NULL, NULL, 10, &opts, &info, &err) ==
+          STATUS_ERROR);
     CHECK_INT(err.code, ERR_IO);
     CHECK(strstr(err.msg, "1_1.dat.tmp") != NULL);
     arena_free(a);
