@@ -71,6 +71,8 @@ bool bexpr_is_null_const(const BExpr *e) {
 ColumnVector *vec_make(Arena *a, DataType t, uint32_t n) {
     ColumnVector *v = colvec_new(a, t, n ? n : 1);
     v->len = n;
+    /* NULL rows of a string vector must hold an empty Slice: copying a vector copies every row's bytes */
+    if (type_is_string(t.id)) memset(v->data, 0, sizeof(Slice) * (size_t)(n ? n : 1));
     return v;
 }
 
