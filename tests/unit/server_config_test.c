@@ -173,6 +173,35 @@ TEST(data_dir_lock) {
     CHECK_INT(WEXITSTATUS(status), 0);
 }
 
+/* Every key in config_keys.def is described in docs/configuration.md (as `key` in a table row). */
+static char *doc_text;
+static int undocumented;
+static void check_doc(void *ctx, const char *key, const char *value, const char *doc, bool mutable_) {
+    char needle[160];
+    snprintf(needle, sizeof needle, "| `%s` |", key);
+    if (!doc_text || !strstr(doc_text, needle)) {
+        fprintf(stderr, "  docs/configuration.md does not describe config key '%s'\n", key);
+        undocumented++;
+    }
+}
+
+TEST(every_key_documented) {
+    const char *root = getenv("CAIRN_ROOT") ? getenv("CAIRN_ROOT") : ".";
+    char path[512];
+    snprintf(path, sizeof path, "%s/docs/configuration.md", root);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (!f) return;
+    doc_text = calloc(1, 1 << 20);
+    size_t n = fread(doc_text, 1, (1 << 20) - 1, f);
+    doc_text[n] = '\0';
+    fclose(f);
+    undocumented = 0;
+    config_each(check_doc, NULL);
+    CHECK_INT(undocumented, 0);
+    free(doc_text);
+}
+
 int main(void) {
     if (!mkdtemp(tmpdir)) return 1;
     RUN(defaults);
@@ -181,6 +210,7 @@ int main(void) {
     RUN(help_and_version);
     RUN(runtime_changes);
     RUN(data_dir_lock);
+    RUN(every_key_documented);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
