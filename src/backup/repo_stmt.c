@@ -95,6 +95,7 @@ static Status create_repository(Session *s, const Stmt *stmt, ResultSink *out, E
     if (st) {
         if (fs) fs_free(fs);
         repo_free(r);
+        err->code = ERR_COMMON; /* one class for every storage failure, as StarRocks reports it */
         return err_prefix(err, "Failed to create repository: ");
     }
     r->fs = fs;

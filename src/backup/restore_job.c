@@ -10,8 +10,9 @@
  * (catalog_restore_abort): existing tables stay exactly as they were.
  *
  * Restart: PENDING redoes the plan (after aborting any hidden objects of the lost attempt); SNAPSHOTING,
- * DOWNLOAD and DOWNLOADING continue with the files not yet marked done; COMMIT adds the rowsets it has not added
- * yet; COMMITTING re-runs the switch (a committed switch leaves nothing hidden, so it is idempotent). */
+ * DOWNLOAD and DOWNLOADING continue with the files not yet marked done (the hidden rowsets are registered at
+ * SNAPSHOTING, before any file lands, so recovery's orphan sweep keeps their files); COMMITTING re-runs the switch
+ * (a committed switch leaves nothing hidden, so it is idempotent). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +419,8 @@ static Status step_plan(BrJob *j, Repo *r, Error *err) {
     return st;
 }
 
+static Status add_rowsets(BrJob *j, Error *err);
+
 /* ---------------------------------------------------------------- SNAPSHOTING, DOWNLOADING */
 
 static Status step_prepare_dirs(BrJob *j, Error *err) {
@@ -442,6 +445,9 @@ static Status step_prepare_dirs(BrJob *j, Error *err) {
         sb_free(&dir);
     }
     br_files_free(&files);
+    /* Register every rowset (hidden, files still to come) before any file lands in a tablet directory:
+     * recovery's orphan sweep deletes files of rowsets the catalog does not know. */
+    if (!st) st = add_rowsets(j, err);
     if (!st) {
         j->t2_ms = clock_now_ms();
         st = br_job_set_state(j, JS_DOWNLOAD, err);
@@ -534,7 +540,7 @@ static bool tablet_has_rowset(int64_t tablet_id, int64_t rowset_id) {
     return found;
 }
 
-static Status step_add_rowsets(BrJob *j, Error *err) {
+static Status add_rowsets(BrJob *j, Error *err) {
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(j->work, "rowsets"), i, r) {
@@ -562,6 +568,12 @@ static Status step_add_rowsets(BrJob *j, Error *err) {
         free(sf);
         if (st) return st;
     }
+    return STATUS_OK;
+}
+
+/* COMMIT: every file is in place and verified; make sure every rowset is registered, then switch. */
+static Status step_ready(BrJob *j, Error *err) {
+    if (add_rowsets(j, err)) return STATUS_ERROR;
     return br_job_set_state(j, JS_COMMITTING, err);
 }
 
@@ -627,7 +639,7 @@ void restore_job_run(BrJob *j) {
         case JS_SNAPSHOTING: st = step_prepare_dirs(j, &err); break;
         case JS_DOWNLOAD:
         case JS_DOWNLOADING: st = step_download(j, r, &err); break;
-        case JS_COMMIT: st = step_add_rowsets(j, &err); break;
+        case JS_COMMIT: st = step_ready(j, &err); break;
         case JS_COMMITTING: st = step_commit(j, &err); break;
         default: st = err_set(&err, ERR_INTERNAL, "restore job in state %s", br_state_name(s));
         }

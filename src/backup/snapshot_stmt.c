@@ -314,6 +314,7 @@ Status drop_snapshot_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
         sb_free(&rel);
     }
     int dropped = 0;
+    bool deleting = !st; /* storage failures from here on get the "Failed to delete" prefix */
     for (size_t i = 0; i < all.len && !st; i++) {
         if (d->timestamp && strcmp(d->timestamp, all.items[i]) != 0) continue;
         StrBuf dir = STRBUF_INIT, info = STRBUF_INIT;
@@ -348,7 +349,8 @@ Status drop_snapshot_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
                  d->label, r->name, dropped, (long long)removed, (long long)removed_bytes,
                  busy ? "; sweep skipped while a job runs on the repository" : "");
     }
-    if (st) err_prefix(err, "Failed to delete snapshot %s in repository %s: ", d->label, r->name);
+    if (st && deleting && err->code != ERR_COMMON)
+        err_prefix(err, "Failed to delete snapshot %s in repository %s: ", d->label, r->name);
     names_free(&complete);
     names_free(&all);
     repo_release(r);
