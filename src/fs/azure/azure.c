@@ -121,7 +121,7 @@ static void az_prepare(Azure *az, const AzReq *rq, StrBuf *url, struct curl_slis
         for (int i = 0; i < nms; i += 2) sb_appendf(&sts, "%s:%s\n", ms[i], ms[i + 1]);
         sb_appendf(&sts, "/%s%s", az->account, sb_str(&path));
         const char **qs = malloc(sizeof *qs * (size_t)(2 * rq->nquery + 2));
-        memcpy(qs, rq->query, sizeof *qs * (size_t)(2 * rq->nquery));
+        if (rq->nquery) memcpy(qs, rq->query, sizeof *qs * (size_t)(2 * rq->nquery));
         qsort(qs, (size_t)rq->nquery, 2 * sizeof *qs, param_cmp);
         for (int i = 0; i < rq->nquery; i++) sb_appendf(&sts, "\n%s:%s", qs[2 * i], qs[2 * i + 1]);
         free(qs);
