@@ -280,6 +280,19 @@ as_ident:
     return TK_IDENT;
 }
 
+static const char *punct_spelling(TokType t) {
+    static const char *spell[] = {
+        [TK_LPAREN] = "(",  [TK_RPAREN] = ")", [TK_LBRACKET] = "[", [TK_RBRACKET] = "]",
+        [TK_COMMA] = ",",   [TK_DOT] = ".",    [TK_SEMI] = ";",     [TK_STAR] = "*",
+        [TK_PLUS] = "+",    [TK_MINUS] = "-",  [TK_SLASH] = "/",    [TK_PERCENT] = "%",
+        [TK_EQ] = "=",      [TK_NSEQ] = "<=>", [TK_NE] = "<>",      [TK_LT] = "<",
+        [TK_LE] = "<=",     [TK_GT] = ">",     [TK_GE] = ">=",      [TK_OROR] = "||",
+        [TK_ANDAND] = "&&", [TK_BANG] = "!",   [TK_TILDE] = "~",    [TK_AMP] = "&",
+        [TK_PIPE] = "|",    [TK_CARET] = "^",  [TK_SHL] = "<<",     [TK_SHR] = ">>",
+        [TK_ASSIGN] = ":=", [TK_AT] = "@",     [TK_QUESTION] = "?", [TK_COLON] = ":"};
+    return (size_t)t < sizeof spell / sizeof spell[0] && spell[t] ? spell[t] : "";
+}
+
 static Status lex_one(Lexer *lx, Token *tk, const Token *prev) {
     CharVec buf = {0};
     Status st = STATUS_OK;
@@ -481,7 +494,13 @@ static Status lex_one(Lexer *lx, Token *tk, const Token *prev) {
 done:
     tk->end = lx->pos;
     if (!st && !tk->text) {
-        tk->text = arena_strndup(lx->a, lx->s + tk->start, tk->end - tk->start);
+        if (tk->type == TK_IDENT || tk->type == TK_INT || tk->type == TK_DECIMAL ||
+            tk->type == TK_FLOAT || tk->type == TK_HEX) {
+            tk->text = arena_strndup(lx->a, lx->s + tk->start, tk->end - tk->start);
+        } else {
+            /* Punctuation is never copied: large VALUES lists hold millions of these. */
+            tk->text = (char *)punct_spelling(tk->type);
+        }
         tk->textlen = tk->end - tk->start;
     }
     if (tk->type == TK_HEX && !st) {
@@ -503,8 +522,9 @@ Status sql_lex(Arena *a, const char *sql, size_t len, Token **toks, int *ntoks, 
         vec_push(&v, tk);
         if (tk.type == TK_EOF) break;
     }
-    *toks = arena_memdup(a, v.items, v.len * sizeof(Token));
+    *toks = v.items; /* the caller frees the array; token texts live in the arena */
     *ntoks = (int)v.len;
+    return STATUS_OK;
 done:
     vec_free(&v);
     return st;

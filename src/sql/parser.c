@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -534,65 +535,75 @@ static Status parser_init(Parser *p, Arena *a, const char *sql, size_t len, Erro
     return sql_lex(a, sql, len, &p->toks, &p->ntoks, err);
 }
 
+static bool parse_statements(Parser *p, Stmt ***out, int *nout) {
+    Stmt **stmts = NULL;
+    int n = 0, cap = 0;
+    for (;;) {
+        while (p_accept(p, TK_SEMI)) {
+        }
+        if (p_is(p, TK_EOF)) break;
+        const Token *st = p_peek(p);
+        Stmt *s = arena_calloc(p->a, sizeof *s);
+        s->line = st->line;
+        s->col = st->col;
+        if (!parse_statement(p, s)) return false;
+        if (!p_is(p, TK_SEMI) && !p_is(p, TK_EOF)) return p_error(p);
+        s->src = p_slice(p, st->start, p_prev_end(p));
+        P_PUSH(p, stmts, n, cap, s);
+    }
+    if (n == 0) return p_fail(p, ERR_PARSE, "Query was empty");
+    *out = stmts;
+    *nout = n;
+    return true;
+}
+
 Status sql_parse(Arena *a, const char *sql, size_t len, Stmt ***out, int *nout, Error *err) {
     Parser p;
     *out = NULL;
     *nout = 0;
     if (parser_init(&p, a, sql, len, err)) return STATUS_ERROR;
-    Stmt **stmts = NULL;
-    int n = 0, cap = 0;
-    for (;;) {
-        while (p_accept(&p, TK_SEMI)) {
-        }
-        if (p_is(&p, TK_EOF)) break;
-        const Token *st = p_peek(&p);
-        Stmt *s = arena_calloc(a, sizeof *s);
-        s->line = st->line;
-        s->col = st->col;
-        if (!parse_statement(&p, s)) return STATUS_ERROR;
-        if (!p_is(&p, TK_SEMI) && !p_is(&p, TK_EOF)) {
-            p_error(&p);
-            return STATUS_ERROR;
-        }
-        s->src = p_slice(&p, st->start, p_prev_end(&p));
-        P_PUSH(&p, stmts, n, cap, s);
+    bool ok = parse_statements(&p, out, nout);
+    free(p.toks); /* the AST never points at tokens, only at arena texts */
+    return ok ? STATUS_OK : STATUS_ERROR;
+}
+
+static Query *parse_one_query(Parser *p) {
+    Query *q = p_query(p);
+    if (!q) return NULL;
+    p_accept(p, TK_SEMI);
+    if (!p_is(p, TK_EOF)) {
+        p_error(p);
+        return NULL;
     }
-    if (n == 0) {
-        (void)err_set(err, ERR_PARSE, "Query was empty");
-        return STATUS_ERROR;
-    }
-    *out = stmts;
-    *nout = n;
-    return STATUS_OK;
+    return q;
 }
 
 Status sql_parse_query(Arena *a, const char *sql, size_t len, Query **out, Error *err) {
     Parser p;
     *out = NULL;
     if (parser_init(&p, a, sql, len, err)) return STATUS_ERROR;
-    Query *q = p_query(&p);
-    if (!q) return STATUS_ERROR;
-    p_accept(&p, TK_SEMI);
-    if (!p_is(&p, TK_EOF)) {
-        p_error(&p);
-        return STATUS_ERROR;
+    *out = parse_one_query(&p);
+    free(p.toks);
+    return *out ? STATUS_OK : STATUS_ERROR;
+}
+
+static Expr *parse_one_expr(Parser *p) {
+    const Token *st = p_peek(p);
+    Expr *e = p_expr(p);
+    if (!e) return NULL;
+    if (!p_is(p, TK_EOF)) {
+        p_error(p);
+        return NULL;
     }
-    *out = q;
-    return STATUS_OK;
+    e->src = p_slice(p, st->start, p_prev_end(p));
+    return e;
 }
 
 Status sql_parse_expr(Arena *a, const char *sql, size_t len, Expr **out, Error *err) {
     Parser p;
     *out = NULL;
     if (parser_init(&p, a, sql, len, err)) return STATUS_ERROR;
-    const Token *st = p_peek(&p);
-    Expr *e = p_expr(&p);
-    if (!e) return STATUS_ERROR;
-    if (!p_is(&p, TK_EOF)) {
-        p_error(&p);
-        return STATUS_ERROR;
-    }
-    e->src = p_slice(&p, st->start, p_prev_end(&p));
-    *out = e;
-    return STATUS_OK;
+    *out = parse_one_expr(&p);
+    free(p.toks);
+    return *out ? STATUS_OK : STATUS_ERROR;
 }

@@ -7,16 +7,19 @@
 #include "util/arena.h"
 
 static Arena *A;
+static Token *LAST; /* the previous lex() result, freed on the next call */
 
 static Token *lex(const char *sql, int *n) {
     Error err = ERROR_INIT;
     Token *t = NULL;
+    free(LAST);
+    LAST = NULL;
     if (sql_lex(A, sql, strlen(sql), &t, n, &err) != STATUS_OK) {
         fprintf(stderr, "  lex failed: %s (sql: %s)\n", err.msg, sql);
         test_failed_ = 1;
         return NULL;
     }
-    return t;
+    return LAST = t;
 }
 
 static const char *lex_err(const char *sql) {
@@ -237,6 +240,7 @@ int main(void) {
     RUN(comments);
     RUN(positions);
     RUN(errors);
+    free(LAST);
     arena_free(A);
     TEST_EXIT();
 }
