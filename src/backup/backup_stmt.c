@@ -38,36 +38,14 @@ Status br_parse_timeout(const char *v, int64_t *out, Error *err) {
     return STATUS_OK;
 }
 
-typedef struct LabelScan {
-    const Repo *repo;
-    Fs *fs;
-    const char *label;
-    bool found;
-} LabelScan;
-
-static Status label_ts_entry(void *ctx, const FsEntry *e, Error *err) {
-    LabelScan *c = ctx;
-    if (!e->is_dir || c->found) return STATUS_OK;
-    StrBuf p = STRBUF_INIT;
-    br_snapshot_dir(c->repo, c->label, e->path, &p);
-    sb_append(&p, "/info.json");
-    FsStat st;
-    Status s = fs_stat(c->fs, sb_str(&p), &st, err);
-    if (!s && st.exists) c->found = true;
-    sb_free(&p);
-    return s;
-}
-
 Status br_snapshot_label_exists(Repo *r, const char *label, bool *exists, Error *err) {
     Fs *fs;
-    if (repo_fs(r, &fs, err)) return STATUS_ERROR;
-    LabelScan c = {r, fs, label, false};
-    StrBuf dir = STRBUF_INIT;
-    repo_path(r, &dir, "snapshots/%s", label);
-    Status st = fs_list(fs, sb_str(&dir), false, label_ts_entry, &c, err);
-    sb_free(&dir);
-    *exists = c.found;
-    return st;
+    SnapList l;
+    if (repo_fs(r, &fs, err) || snapshot_scan(r, fs, label, &l, err)) return STATUS_ERROR;
+    *exists = false;
+    for (size_t i = 0; i < l.n; i++) *exists |= l.items[i].complete;
+    snapshot_list_free(&l);
+    return STATUS_OK;
 }
 
 /* ---------------------------------------------------------------- BACKUP */

@@ -56,6 +56,22 @@ void br_key_check(const uint8_t key[32], char out[65]);
 /* Snapshot paths below the repository prefix. */
 void br_snapshot_dir(const Repo *r, const char *label, const char *ts, StrBuf *out);
 
+/* The snapshot folders of a repository (one per label and timestamp), sorted; complete = holds info.json. */
+typedef struct SnapEntry {
+    char *label;
+    char *ts;
+    bool complete;
+} SnapEntry;
+
+typedef struct SnapList {
+    SnapEntry *items;
+    size_t n;
+} SnapList;
+
+/* Lists snapshots/ (every label) or snapshots/<label>/ recursively. */
+Status snapshot_scan(Repo *r, Fs *fs, const char *label, SnapList *out, Error *err) MUST_CHECK;
+void snapshot_list_free(SnapList *l);
+
 /* A pool of `nworkers` threads calling fn(ctx, i) for i in [0, n) until done, the job is cancelled or fn
  * fails; returns the first failure. */
 Status br_run_pool(BrJob *job, int nworkers, int n, Status (*fn)(void *ctx, int i, Error *err), void *ctx,

@@ -28,44 +28,33 @@ static void names_free(NameVec *v) {
     vec_free(v);
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static Status collect_dir(void *ctx, const FsEntry *e, Error *err) {
-    if (e->is_dir) vec_push((NameVec *)ctx, strdup(e->path));
+/* The labels in the repository (sorted, unique). */
+static Status list_labels(Repo *r, Fs *fs, NameVec *out, Error *err) {
+    SnapList l;
+    if (snapshot_scan(r, fs, NULL, &l, err)) return STATUS_ERROR;
+    for (size_t i = 0; i < l.n; i++)
+        if (!out->len || strcmp(vec_last(out), l.items[i].label) != 0) vec_push(out, strdup(l.items[i].label));
+    snapshot_list_free(&l);
     return STATUS_OK;
 }
 
-/* Sub-directories of a repository directory, sorted. */
-static Status list_dirs(Repo *r, Fs *fs, const char *rel, NameVec *out, Error *err) {
-    StrBuf dir = STRBUF_INIT;
-    repo_path(r, &dir, "%s", rel);
-    Status st = fs_list(fs, sb_str(&dir), false, collect_dir, out, err);
-    sb_free(&dir);
-    if (!st && out->len) qsort(out->items, out->len, sizeof *out->items, cmp_str);
-    return st;
+/* The timestamps of a label: complete ones (with info.json) into complete, all of them into all (may be NULL);
+ * *any = whether the label has any folder. */
+static Status label_timestamps_all(Repo *r, Fs *fs, const char *label, NameVec *complete, NameVec *all, bool *any,
+                                   Error *err) {
+    SnapList l;
+    if (snapshot_scan(r, fs, label, &l, err)) return STATUS_ERROR;
+    *any = l.n > 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.items[i].complete) vec_push(complete, strdup(l.items[i].ts));
+        if (all) vec_push(all, strdup(l.items[i].ts));
+    }
+    snapshot_list_free(&l);
+    return STATUS_OK;
 }
 
-/* The timestamps of a label whose info.json exists (complete snapshots), and whether any folder exists. */
 static Status label_timestamps(Repo *r, Fs *fs, const char *label, NameVec *complete, bool *any, Error *err) {
-    NameVec ts = {0};
-    StrBuf rel = STRBUF_INIT;
-    sb_appendf(&rel, "snapshots/%s", label);
-    Status st = list_dirs(r, fs, sb_str(&rel), &ts, err);
-    *any = ts.len > 0;
-    for (size_t i = 0; i < ts.len && !st; i++) {
-        StrBuf p = STRBUF_INIT;
-        br_snapshot_dir(r, label, ts.items[i], &p);
-        sb_append(&p, "/info.json");
-        FsStat fst;
-        st = fs_stat(fs, sb_str(&p), &fst, err);
-        if (!st && fst.exists) vec_push(complete, strdup(ts.items[i]));
-        sb_free(&p);
-    }
-    names_free(&ts);
-    sb_free(&rel);
-    return st;
+    return label_timestamps_all(r, fs, label, complete, NULL, any, err);
 }
 
 /* ---------------------------------------------------------------- SHOW SNAPSHOT */
@@ -191,7 +180,7 @@ Status show_snapshot_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
             vec_push(&labels, strdup(snap));
         else if (in.len)
             for (size_t i = 0; i < in.len; i++) vec_push(&labels, strdup(in.items[i]));
-        else if (list_dirs(r, fs, "snapshots", &labels, err))
+        else if (list_labels(r, fs, &labels, err))
             st = err_prefix(err, "Failed to list snapshot in repo: %s, err: ", r->name);
         for (size_t i = 0; i < labels.len && !st; i++) st = show_one_label(r, fs, labels.items[i], &c, err);
         if (!st) st = result_send_table(out, cols, 3, (const char *const *)c.v.items, (int)(c.v.len / 3), err);
@@ -256,7 +245,7 @@ static Status sweep_entry(void *ctx, const FsEntry *e, Error *err) {
 static Status sweep_unreferenced(Repo *r, Fs *fs, int64_t *removed, int64_t *removed_bytes, Error *err) {
     json_t *keep = json_object();
     NameVec labels = {0};
-    Status st = list_dirs(r, fs, "snapshots", &labels, err);
+    Status st = list_labels(r, fs, &labels, err);
     for (size_t i = 0; i < labels.len && !st; i++) {
         NameVec ts = {0};
         bool any;
@@ -304,15 +293,9 @@ Status drop_snapshot_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
     if (!st && br_jobs_using_label(r->id, d->label))
         st = err_set(err, ERR_JOB_CONFLICT, "Can not drop snapshot %s: a backup or restore job is using it", d->label);
     if (!st) st = repo_fs(r, &fs, err);
-    if (!st) st = label_timestamps(r, fs, d->label, &complete, &any, err);
-    if (!st && !any) st = err_set(err, ERR_COMMON, "Snapshot does not exist in repository %s: %s", r->name, d->label);
     NameVec all = {0};
-    if (!st) {
-        StrBuf rel = STRBUF_INIT;
-        sb_appendf(&rel, "snapshots/%s", d->label);
-        st = list_dirs(r, fs, sb_str(&rel), &all, err);
-        sb_free(&rel);
-    }
+    if (!st) st = label_timestamps_all(r, fs, d->label, &complete, &all, &any, err);
+    if (!st && !any) st = err_set(err, ERR_COMMON, "Snapshot does not exist in repository %s: %s", r->name, d->label);
     int dropped = 0;
     bool deleting = !st; /* storage failures from here on get the "Failed to delete" prefix */
     for (size_t i = 0; i < all.len && !st; i++) {

@@ -16,13 +16,13 @@ SECRET = "S3RVER"
 
 
 def repo_sql(name, s3, prefix="backups", secret=SECRET):
-    return ("CREATE REPOSITORY %s WITH BROKER ON LOCATION 's3://bk/%s' PROPERTIES ("
+    return ("CREATE REPOSITORY %s WITH BROKER ON LOCATION 's3://bkt/%s' PROPERTIES ("
             "'aws.s3.access_key' = 'S3RVER', 'aws.s3.secret_key' = '%s', 'aws.s3.endpoint' = '%s', "
             "'aws.s3.region' = 'us-east-1', 'aws.s3.enable_path_style_access' = 'true')" % (name, prefix, secret, s3.endpoint))
 
 
 with S3rver() as s3, Cairnd("br-s3-a") as a, Cairnd("br-s3-b") as b:
-    s3.make_bucket("bk")
+    s3.make_bucket("bkt")
     ca = a.connect()
     create_fixture(ca, "shop", rows=300)
     want = digests(ca)
@@ -39,7 +39,7 @@ with S3rver() as s3, Cairnd("br-s3-a") as a, Cairnd("br-s3-b") as b:
     tap.eq((job["State"], job["Status"]), ("FINISHED", "[OK]"), "backup to s3rver FINISHED")
     ts = snapshot_timestamp(ca, "s3r", "nightly")
 
-    listing = s3.aws("s3", "ls", "--recursive", "s3://bk/backups/").stdout
+    listing = s3.aws("s3", "ls", "--recursive", "s3://bkt/backups/").stdout
     keys = [line.split()[-1] for line in listing.splitlines() if line.strip()]
     prefix = "backups/__cairn_repository_s3r/"
     tap.ok(prefix + "repo_info.json" in keys, "repo_info.json in the bucket", listing)
@@ -49,7 +49,7 @@ with S3rver() as s3, Cairnd("br-s3-a") as a, Cairnd("br-s3-b") as b:
     tap.ok(len(data_keys) > 0 and all(len(k.split("/")[-1]) >= 64 and k.split("/")[-2] == k.split("/")[-1][:2]
                                       for k in data_keys), "data objects are content-addressed under data/<aa>/", data_keys[:3])
     tap.ok(all(k.startswith(prefix) for k in keys), "nothing outside the repository prefix", keys[:5])
-    manifest = s3.aws("s3", "cp", "s3://bk/" + prefix + "snapshots/nightly/%s/manifest.json" % ts, "-").stdout
+    manifest = s3.aws("s3", "cp", "s3://bkt/" + prefix + "snapshots/nightly/%s/manifest.json" % ts, "-").stdout
     tap.ok(SECRET not in manifest and "aws.s3" not in manifest, "the manifest holds no credential")
     log = a.log()
     tap.ok("secret_key' = 'S3RVER" not in log and "not-the-secret-1234" not in log, "the log holds no secret")
@@ -57,7 +57,7 @@ with S3rver() as s3, Cairnd("br-s3-a") as a, Cairnd("br-s3-b") as b:
     # a second backup uploads nothing new
     execute(ca, "BACKUP SNAPSHOT shop.nightly2 TO s3r")
     tap.eq(wait_job(ca, "BACKUP", "shop")["State"], "FINISHED", "second backup FINISHED")
-    keys2 = [line.split()[-1] for line in s3.aws("s3", "ls", "--recursive", "s3://bk/backups/").stdout.splitlines()]
+    keys2 = [line.split()[-1] for line in s3.aws("s3", "ls", "--recursive", "s3://bkt/backups/").stdout.splitlines()]
     tap.eq(sorted(k for k in keys2 if "/data/" in k), sorted(data_keys), "the second backup uploaded no data object")
 
     # ---------------------------------------------------------------- migration to a second instance
