@@ -25,7 +25,7 @@ import query_gen  # noqa: E402
 SEED = int(os.environ.get("QUERY_DIFF_SEED", "20261125"))
 NFACT = int(os.environ.get("QUERY_DIFF_ROWS", "200000"))
 NDIM = 400
-NQUERIES = int(os.environ.get("QUERY_DIFF_QUERIES", "260"))
+NQUERIES = int(os.environ.get("QUERY_DIFF_QUERIES", "220"))
 INSERT_CHUNK = 4000
 
 
@@ -125,6 +125,7 @@ def main():
         queries = gen.generate(NQUERIES)
         failed = 0
         t_cairn = t_lite = 0.0
+        timings = []
         for n, q in enumerate(queries):
             name = "query %d" % (n + 1)
             try:
@@ -132,6 +133,7 @@ def main():
                 cur.execute(q.cairn)
                 got = cur.fetchall()
                 t_cairn += time.time() - s
+                timings.append((time.time() - s, q.cairn))
             except Exception as e:  # a server error is a failure of this query, not of the whole test
                 tap.ok(False, "%s failed on cairn" % name, "%s\ncairn:  %s\nsqlite: %s" % (e, q.cairn, q.sqlite))
                 failed += 1
@@ -145,6 +147,8 @@ def main():
                 tap.ok(False, "%s differs" % name, "%s\ncairn:  %s\nsqlite: %s" % (diff, q.cairn, q.sqlite))
             else:
                 tap.ok(True, "%s (%d rows)" % (name, len(got)))
+        for secs, text in sorted(timings, reverse=True)[:5]:
+            sys.stdout.write("# slow: %.3fs %s\n" % (secs, text))
         sys.stdout.write("# %d queries, %d failed; query time cairn %.2fs, sqlite %.2fs; total %.1fs\n"
                          % (len(queries), failed, t_cairn, t_lite, time.time() - t0))
     tap.done()
