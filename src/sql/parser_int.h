@@ -59,7 +59,7 @@ static inline bool p_is_kw_at(const Parser *p, int k, KwId kw) {
 }
 bool p_accept(Parser *p, TokType t);
 bool p_accept_kw(Parser *p, KwId kw);
-/* Accepts a sequence of keywords only if all are present (KW_NONE-terminated). */
+/* Accepts two keywords in a row, only when both are there. */
 bool p_accept_kws(Parser *p, KwId k1, KwId k2);
 bool p_expect(Parser *p, TokType t);
 bool p_expect_kw(Parser *p, KwId kw);

@@ -238,6 +238,7 @@ static bool select_item(Parser *p, SelectItem *it) {
     } else {
         if (!(it->expr = p_expr(p))) return false;
     }
+    /* The whole item as written names the result column: "(a)" stays "(a)", not the inner "a". */
     it->expr->src = p_slice(p, t->start, p_prev_end(p));
     if (it->expr->kind == EXPR_STAR) return true;
     if (p_accept_kw(p, KW_AS)) return (it->alias = p_ident_or_string(p)) != NULL;

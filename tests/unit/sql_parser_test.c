@@ -43,6 +43,11 @@ TEST(select_item_src) {
     CHECK_STR(c->items[3].expr->src, "`weird col`");
     CHECK_STR(c->items[4].expr->src, "db.t.c");
     CHECK_STR(c->items[4].expr->qual_db, "db");
+    PARSE(s2, "SELECT (a), -b, 'x' FROM t");
+    c = q_of(s2)->body->select;
+    CHECK_STR(c->items[0].expr->src, "(a)");
+    CHECK_STR(c->items[1].expr->src, "-b");
+    CHECK_STR(c->items[2].expr->src, "'x'");
 }
 
 TEST(select_clauses) {
