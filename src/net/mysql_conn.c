@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "catalog/privilege.h"
 #include "net/mysql_auth.h"
 #include "net/net_int.h"
 #include "server/config.h"
@@ -315,8 +316,11 @@ static bool several_statements(Session *s, const char *sql, size_t len) {
 static void run_statement_text(Conn *c, const char *sql, size_t len) {
     Session *s = c->session;
     atomic_fetch_add(&server_status.queries_total, 1);
+    atomic_fetch_add(&server_status.running_statements, 1);
     session_begin_statement(s, sql);
     atomic_store(&c->timed_out, 0);
+    int64_t timeout_s = session_var_int(s, "query_timeout", 300);
+    atomic_store(&c->deadline_ms, timeout_s > 0 ? s->stmt_start_ms + timeout_s * 1000 : 0);
     ConnSink k;
     sink_init(&k, c);
     Error err = ERROR_INIT;
@@ -328,7 +332,9 @@ static void run_statement_text(Conn *c, const char *sql, size_t len) {
     else
         st = c->exec(s, sql, len, &k.base, &err);
     finish_response(c, &k, st, &err);
+    atomic_store(&c->deadline_ms, 0);
     session_end_statement(s);
+    atomic_fetch_sub(&server_status.running_statements, 1);
 }
 
 /* Runs one statement built here (COM_INIT_DB, COM_PROCESS_KILL, COM_FIELD_LIST) through the registry. */
@@ -507,6 +513,27 @@ static bool finish_login(Conn *c, const HandshakeInfo *hi) {
             return false;
         }
     }
+    /* init_connect runs for every login without ADMIN, as MySQL runs it for users without SUPER; if it
+     * fails the login fails, so a broken init_connect cannot lock the administrator out. */
+    StrBuf init = STRBUF_INIT;
+    Session *s = c->session;
+    if (session_get_var(s, "init_connect", true, &init, NULL) && init.len > 0 && !priv_has(s, PRIV_ADMIN, NULL, NULL)) {
+        session_begin_statement(s, sb_str(&init));
+        CollectSink cs;
+        collect_sink_init(&cs);
+        Error err = ERROR_INIT;
+        Status rc = c->exec(s, init.data, init.len, &cs.sink, &err);
+        collect_sink_free(&cs);
+        session_end_statement(s);
+        if (rc) {
+            log_warn("connection %u: init_connect failed for user %s: %s", c->id, s->user, err.msg);
+            err_prefix(&err, "init_connect failed: ");
+            conn_send_error(c, &err);
+            sb_free(&init);
+            return false;
+        }
+    }
+    sb_free(&init);
     send_ok(c, 0x00, 0, 0, NULL, false);
     return true;
 }

@@ -190,14 +190,12 @@ static void watch_once(void) {
                 log_info("connection %u: client %s went away during a statement; cancelling it", c->id, c->peer);
             atomic_store(&s->killed, 1);
         }
-        int64_t start = s->stmt_start_ms;
-        if (start > 0) {
-            int64_t limit = session_var_int(s, "query_timeout", 300);
-            if (limit > 0 && now - start > limit * 1000 && !atomic_exchange(&c->timed_out, 1)) {
-                log_info("connection %u: statement exceeded query_timeout (%lld s); cancelling it", c->id,
-                         (long long)limit);
-                atomic_store(&s->killed, 1);
-            }
+        /* the deadline was computed by the connection thread: reading the session's variables from here
+         * would race with a SET running on it */
+        int64_t deadline = atomic_load(&c->deadline_ms);
+        if (deadline > 0 && now > deadline && !atomic_exchange(&c->timed_out, 1)) {
+            log_info("connection %u: statement exceeded query_timeout; cancelling it", c->id);
+            atomic_store(&s->killed, 1);
         }
     }
     pthread_mutex_unlock(&conns_mu);

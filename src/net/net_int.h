@@ -22,6 +22,7 @@ typedef struct Conn {
     _Atomic int busy;     /* 1 while a command runs (the watchdog only polls busy connections) */
     _Atomic int client_gone;
     _Atomic int timed_out;
+    _Atomic int64_t deadline_ms; /* wall clock at which the running statement times out; 0 = none */
     MysqlExecFn exec;
     bool refuse;          /* over max_connections: finish the handshake, answer 1040, close */
 } Conn;

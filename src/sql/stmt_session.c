@@ -392,7 +392,11 @@ static void add_proc_row(void *ctx, Session *x) {
     memcpy(info, x->current_sql, n);
     info[n] = '\0';
     if (!p->full && n > 100) info[100] = '\0';
-    const char *row[10] = {id,   x->user, host, x->db[0] ? x->db : NULL, start > 0 ? "Query" : "Sleep", since, tm,
+    char db[sizeof x->db];
+    size_t dn = strnlen(x->db, sizeof x->db - 1);
+    memcpy(db, x->db, dn);
+    db[dn] = '\0';
+    const char *row[10] = {id,   x->user, host, db[0] ? db : NULL, start > 0 ? "Query" : "Sleep", since, tm,
                            start > 0 ? "Running" : "", start > 0 ? info : NULL, "false"};
     table_add(p->t, row);
 }

@@ -49,6 +49,17 @@ def user_with_password(srv):
     assert (r.rc, r.out) == (0, "2\n"), r
 
 
+def init_connect(srv):
+    srv.query("SET GLOBAL init_connect = 'SET @from_init = 42'")
+    assert srv.query("SELECT @from_init", user="proto_u", password="pw1") == [(42,)]
+    assert srv.query("SELECT @from_init") == [(None,)]  # not for ADMIN users
+    srv.query("SET GLOBAL init_connect = 'SET no_such_var = 1'")
+    expect_error(lambda: srv.connect(user="proto_u", password="pw1"), 1193,
+                 "init_connect failed: Unknown system variable 'no_such_var'")
+    srv.query("SET GLOBAL init_connect = ''")
+    assert srv.query("SELECT 1", user="proto_u", password="pw1") == [(1,)]
+
+
 def unknown_db_at_connect(srv):
     expect_error(lambda: srv.connect(db="no_such_db"), 1049, "Unknown database 'no_such_db'")
     r = srv.mysql("SELECT 1", db="no_such_db")
@@ -267,6 +278,7 @@ def main():
     with Cairnd("proto") as srv:
         tap.run("wrong password and unknown user: 1045", auth, srv)
         tap.run("a user with a password logs in", user_with_password, srv)
+        tap.run("init_connect runs for users without ADMIN", init_connect, srv)
         tap.run("unknown database at connect: 1049", unknown_db_at_connect, srv)
         tap.run("20 MB query and 20 MB value", big_packets, srv)
         tap.run("multi-statements", multi_statements, srv)

@@ -312,6 +312,20 @@ TEST(kill_query_and_connection) {
     free(out);
 }
 
+TEST(query_timeout) {
+    int rc;
+    char *out = py("c = pymysql.connect(host='127.0.0.1', port=PORT, user='root')\n"
+                   "cur = c.cursor(); cur.execute('set query_timeout = 1'); t0 = time.time()\n"
+                   "try:\n    cur.execute('sleep 10')\nexcept pymysql.err.MySQLError as e: print(e.args)\n"
+                   "print(time.time() - t0 < 4)\n"
+                   "cur.execute('select 1'); print(cur.fetchall())\n",
+                   &rc);
+    CHECK_INT(rc, 0);
+    CHECK_STR(out, "(3024, 'Query exceeded the time limit of 1 seconds (session variable query_timeout)')\nTrue\n"
+                   "((1,),)\n");
+    free(out);
+}
+
 TEST(max_connections) {
     Error err = ERROR_INIT;
     CHECK_OK(config_set("max_connections", "3", &err), &err);
@@ -392,6 +406,7 @@ int main(void) {
     RUN(packet_too_large);
     RUN(client_gone_mid_query);
     RUN(kill_query_and_connection);
+    RUN(query_timeout);
     RUN(max_connections);
     RUN(node_mysql2);
     mysql_server_stop(1000);
