@@ -94,12 +94,16 @@ void key_model_reduce(const TabletSchema *s, const RowBlock *in, Arena *a, RowBl
     uint32_t *lasts = arena_alloc(a, sizeof(uint32_t) * (n ? n : 1));
     uint32_t g = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (i == 0 || row_key_compare(in->cols, i - 1, in->cols, i, s->nkeys) != 0) {
+        if (i == 0 || !row_keys_equal(in->cols, i - 1, in->cols, i, s->nkeys)) {
             if (g) lasts[g - 1] = i - 1;
             starts[g++] = i;
         }
     }
     if (g) lasts[g - 1] = n - 1;
+    if (g == n) {
+        *out = *in;
+        return;
+    }
     out->nrows = g;
     out->cols = arena_calloc(a, sizeof(ColumnVector *) * (size_t)s->ncols);
     bool aggregate = s->keys_type == KEYS_AGGREGATE;

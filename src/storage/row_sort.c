@@ -66,6 +66,29 @@ int row_key_compare(ColumnVector *const *a, uint32_t i, ColumnVector *const *b, 
     return 0;
 }
 
+bool row_keys_equal(ColumnVector *const *a, uint32_t i, ColumnVector *const *b, uint32_t j,
+                    int nkeys) {
+    for (int k = 0; k < nkeys; k++) {
+        const ColumnVector *x = a[k], *y = b[k];
+        bool nx = colvec_is_null(x, i), ny = colvec_is_null(y, j);
+        if (nx || ny) {
+            if (nx != ny) return false;
+            continue;
+        }
+        if (type_is_string(x->type.id)) {
+            const Slice *p = &((const Slice *)x->data)[i], *q = &((const Slice *)y->data)[j];
+            if (p->len != q->len || (p->len && memcmp(p->ptr, q->ptr, p->len) != 0)) return false;
+            continue;
+        }
+        /* integer, date and decimal cells are equal exactly when their bytes are (keys are never
+         * floats) */
+        size_t cs = type_cell_size(x->type.id);
+        if (memcmp((const char *)x->data + i * cs, (const char *)y->data + j * cs, cs) != 0)
+            return false;
+    }
+    return true;
+}
+
 bool row_keys_are_sorted(ColumnVector *const *keys, int nkeys, uint32_t n) {
     for (uint32_t i = 1; i < n; i++)
         if (row_key_compare(keys, i - 1, keys, i, nkeys) > 0) return false;

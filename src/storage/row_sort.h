@@ -14,6 +14,9 @@ int row_cell_compare(const ColumnVector *a, uint32_t i, const ColumnVector *b, u
 /* Compares the key tuple at row i of a[0..nkeys) with row j of b[0..nkeys). */
 int row_key_compare(ColumnVector *const *a, uint32_t i, ColumnVector *const *b, uint32_t j,
                     int nkeys);
+/* Equality of two key tuples (cheaper than row_key_compare: no ordering needed). */
+bool row_keys_equal(ColumnVector *const *a, uint32_t i, ColumnVector *const *b, uint32_t j,
+                    int nkeys);
 /* True when rows [0, n) are in non-decreasing key order. */
 bool row_keys_are_sorted(ColumnVector *const *keys, int nkeys, uint32_t n);
 /* A stable permutation putting rows [0, n) in key order, or NULL when they already are. Owned by:

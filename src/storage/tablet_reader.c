@@ -288,14 +288,16 @@ static void truncate_block(const TabletReader *r, RowBlock *b, uint32_t n) {
 }
 
 static Status next_merged(TabletReader *r, Arena *out_arena, RowBlock *res, Error *err) {
-    for (;;) {
+    for (int round = 0;; round++) {
         res->nrows = 0;
         if (r->heap_len == 0 && !r->has_carry) return STATUS_OK;
         int nx = 1 - r->mb_cur;
         arena_reset(r->mb_arena[nx]);
-        /* without reduction the merged rows are the output: build them where the caller wants them
-         */
-        RowBlock mb = new_block(r, r->reduce ? r->mb_arena[nx] : out_arena, BATCH_SIZE);
+        /* Usually no key repeats within a batch and the merged rows are the output: build them
+         * where the caller wants them. Rounds that return nothing (every key deleted) use our own
+         * arena instead, so the caller's does not grow with rows it never sees. */
+        Arena *mb_home = round == 0 ? out_arena : r->mb_arena[nx];
+        RowBlock mb = new_block(r, mb_home, BATCH_SIZE);
         if (r->has_carry) append_rows(r, &mb, &r->carry, 0, 1);
         r->has_carry = false;
         arena_reset(r->mb_arena[r->mb_cur]);
@@ -317,10 +319,15 @@ static Status next_merged(TabletReader *r, Arena *out_arena, RowBlock *res, Erro
             truncate_block(r, &red, red.nrows - 1);
         }
         drop_deletes(r, &red);
-        if (red.nrows > 0) {
-            *res = red;
-            return STATUS_OK;
+        if (red.nrows == 0) continue;
+        if (mb_home != out_arena && red.cols == mb.cols) {
+            /* nothing was folded, so red is mb, which lives in our arena: hand the caller a copy */
+            RowBlock copy = new_block(r, out_arena, red.nrows);
+            append_rows(r, &copy, &red, 0, red.nrows);
+            red = copy;
         }
+        *res = red;
+        return STATUS_OK;
     }
 }
 
