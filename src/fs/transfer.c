@@ -1,5 +1,5 @@
-/* Upload and download through filter chains. Upload: file -> [rate] -> plain hashes -> [zstd] -> [encrypt]
- * -> stored hashes -> FsWriter. Download: FsReader -> [rate] -> stored hashes -> [decrypt] -> [unzstd] ->
+/* Upload and download through filter chains. Upload: file -> plain hashes -> [zstd] -> [encrypt] -> stored
+ * hashes -> [rate] -> FsWriter. Download: FsReader -> [rate] -> stored hashes -> [decrypt] -> [unzstd] ->
  * plain hashes -> temp file. */
 #include "fs/transfer.h"
 
@@ -113,12 +113,13 @@ Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path, c
         goto done;
     }
     c = io_chain_new((IoSink){writer_sink, w});
-    if (o && o->rate) io_chain_add(c, io_filter_rate_new(o->rate));
     Hashes plain, stored;
     add_hashes(c, &plain);
     if (o && o->zstd_level > 0) io_chain_add(c, io_filter_zstd_compress_new(o->zstd_level));
     if (o && o->key) io_chain_add(c, io_filter_encrypt_new(o->key));
     if (transforms(o)) add_hashes(c, &stored);
+    /* the limit is on what crosses the network: the stored bytes, just before the writer */
+    if (o && o->rate) io_chain_add(c, io_filter_rate_new(o->rate));
     buf = malloc(XFER_BUF);
     for (;;) {
         ssize_t n = read(fd, buf, XFER_BUF);

@@ -237,7 +237,7 @@ TEST(rate_limiter_paces_one_thread) {
     CHECK_OK(push(c, data, n, 100000, &err), &err);
     double secs = (double)(clock_mono_ns() - t0) / 1e9;
     /* 2 MiB at 4 MiB/s with a 64 KiB head start: ~0.48 s */
-    CHECK(secs > 0.40 && secs < 0.9);
+    CHECK(secs > 0.40 && secs < 1.5);
     CHECK_INT(out.len, n);
     io_chain_free(c);
     sb_free(&out);
@@ -259,7 +259,7 @@ TEST(rate_limiter_is_shared_across_threads) {
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     double secs = (double)(clock_mono_ns() - t0) / 1e9;
     /* 4 x 1 MiB = 4 MiB through one 8 MiB/s bucket: ~0.5 s, not 0.125 s */
-    CHECK(secs > 0.42 && secs < 1.0);
+    CHECK(secs > 0.42 && secs < 1.5);
     rate_limiter_set_rate(rl, 0);
     t0 = clock_mono_ns();
     rl_worker(rl);

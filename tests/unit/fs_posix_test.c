@@ -372,6 +372,30 @@ TEST(upload_download_with_filters) {
     fs_free(fs);
 }
 
+TEST(upload_respects_a_shared_rate_limit) {
+    Fs *fs = open_root();
+    Error err = ERROR_INIT;
+    char local[1024];
+    snprintf(local, sizeof local, "%s/rate.bin", root);
+    size_t n = 3u << 20;
+    unsigned char *data = malloc(n);
+    fs_test_fill(data, n, 21);
+    CHECK_INT(fs_test_write_file(local, data, n), 0);
+    RateLimiter *rl = rate_limiter_new(8 << 20, 65536); /* 8 MiB/s */
+    FsXferOptions o = {0, NULL, rl};
+    FsXferResult r;
+    int64_t t0 = clock_mono_ns();
+    CHECK_OK(fs_upload_file(fs, local, "rated/up", &o, &r, &err), &err);
+    CHECK_OK(fs_download_file(fs, "rated/up", local, &o, r.plain_sha256, &r, &err), &err);
+    double secs = (double)(clock_mono_ns() - t0) / 1e9;
+    /* 6 MiB through one 8 MiB/s bucket: ~0.74 s; without the limit this takes milliseconds */
+    CHECK(secs > 0.65 && secs < 1.6);
+    CHECK_INT(r.plain_size, (int64_t)n);
+    rate_limiter_free(rl);
+    free(data);
+    fs_free(fs);
+}
+
 int main(void) {
     root = fs_test_tmpdir("fs_posix");
     if (!root) {
@@ -387,6 +411,7 @@ int main(void) {
     RUN(properties_validate_and_redact);
     RUN(retry_layer);
     RUN(upload_download_with_filters);
+    RUN(upload_respects_a_shared_rate_limit);
     fs_test_rmrf(root);
     free(root);
     TEST_EXIT();

@@ -1,9 +1,9 @@
 /* The HDFS driver over WebHDFS REST: hdfs://namenode:port/path maps to http://<dfs.namenode.http-address>/
  * webhdfs/v1/path with simple authentication (user.name = the `username` property). Data operations use the
  * two-step protocol: CREATE/APPEND go to the namenode without data, which answers 307 with a datanode Location
- * that takes the bytes; OPEN follows the redirect. A writer fills a temp file next to the target (CREATE, then
- * APPEND per chunk) and RENAMEs it into place at commit. Errors arrive as RemoteException JSON. Kerberos
- * (SPNEGO) is not supported: fs_props_validate refuses its properties. */
+ * that takes the bytes; OPEN follows the redirect. A writer MKDIRS the parent, fills a temp file next to the
+ * target (CREATE, then APPEND per chunk) and RENAMEs it into place at commit. Errors arrive as RemoteException
+ * JSON. Kerberos (SPNEGO) is not supported: fs_props_validate refuses its properties. */
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -537,6 +537,24 @@ static Status hdfs_open_write(Fs *fs, const char *path, FsWriter **out, Error *e
     if (!w->buf) {
         writer_free(w, false);
         return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for a WebHDFS chunk");
+    }
+    /* MKDIRS the parent first: a permission or quota problem shows before any data is sent (CREATE would
+     * make the parents too, but only after the upload started). */
+    StrBuf url = STRBUF_INIT;
+    HttpResponse resp;
+    http_response_init(&resp);
+    char *parent = strndup(w->apath, (size_t)(slash - w->apath));
+    op_url(h, &url, *parent ? parent : "/", "MKDIRS", NULL, 0);
+    Status st = call(h, "write", w->apath, "PUT", &url, &resp, false, err);
+    if (st == STATUS_OK && !json_bool_true(&resp))
+        st = err_set(err, ERR_FS, "cannot write %s%s: the namenode refused to create directory %s", h->display,
+                     w->apath, *parent ? parent : "/");
+    free(parent);
+    http_response_free(&resp);
+    sb_free(&url);
+    if (st) {
+        writer_free(w, false);
+        return STATUS_ERROR;
     }
     *out = &w->base;
     return STATUS_OK;
