@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "storage/data_file.h"
+#include "storage/key_merge.h"
 #include "storage/row_sort.h"
 #include "storage/tablet_files.h"
 #include "util/vec.h"
@@ -26,7 +27,8 @@ struct RowsetWriter {
     uint32_t chunk_rows;
     uint32_t chunk_deletes;
     VEC(SegmentFileInfo) segments;
-    uint64_t nrows, ndeletes;
+    uint64_t nrows, ndeletes; /* stored so far (after folding repeated keys) */
+    uint64_t rows_added;
     Datum *min_key, *max_key; /* rowset key bounds so far (strings in arena) */
     Datum *prev_max;          /* last segment's max key, for overlap detection */
     bool overlap;
@@ -101,7 +103,7 @@ Status rowset_writer_new(RowsetWriter **out, const char *tablet_dir, uint64_t ro
 }
 
 uint64_t rowset_writer_rows(const RowsetWriter *w) {
-    return w->nrows + w->chunk_rows;
+    return w->rows_added;
 }
 
 static int datum_tuple_cmp(const TabletSchema *s, const Datum *a, const Datum *b) {
@@ -137,10 +139,50 @@ static void track_bounds(RowsetWriter *w, const uint32_t *perm, uint32_t n) {
     if (!w->max_key || datum_tuple_cmp(w->schema, hi, w->max_key) > 0) w->max_key = hi;
 }
 
-static Status flush_chunk(RowsetWriter *w, Error *err) {
+/* Folds rows with repeated keys in a sorted chunk of an AGGREGATE, UNIQUE or PRIMARY tablet: what
+ * every merged read would do, done once at write, so the rowset is smaller and reads merge less.
+ * Replaces the chunk's vectors with the folded rows in key order (*perm becomes NULL). */
+static void premerge_chunk(RowsetWriter *w, uint32_t **perm) {
+    const TabletSchema *s = w->schema;
     uint32_t n = w->chunk_rows;
-    if (n == 0) return STATUS_OK;
-    uint32_t *perm = row_sort_by_key(w->cols, w->schema->nkeys, n, w->chunk_arena);
+    const uint32_t *p = *perm;
+    if (!tablet_schema_merges_keys(s)) return;
+    bool repeated = false;
+    for (uint32_t i = 1; i < n && !repeated; i++)
+        repeated = row_keys_equal(w->cols, p ? p[i - 1] : i - 1, w->cols, p ? p[i] : i, s->nkeys);
+    if (!repeated) return;
+    RowBlock in = {n, arena_calloc(w->chunk_arena, sizeof(ColumnVector *) * (size_t)s->ncols),
+                   NULL};
+    for (int c = 0; c <= s->ncols; c++) {
+        ColumnVector *src = c < s->ncols ? w->cols[c] : w->ops;
+        if (!src) continue;
+        ColumnVector *v = colvec_new(w->chunk_arena, src->type, n);
+        if (p)
+            colvec_append_selected(v, src, p, n);
+        else
+            colvec_append_range(v, src, 0, n);
+        if (c < s->ncols)
+            in.cols[c] = v;
+        else
+            in.op = v;
+    }
+    RowBlock out;
+    key_model_reduce(s, &in, w->chunk_arena, &out);
+    w->cols = out.cols;
+    w->ops = out.op;
+    w->chunk_rows = out.nrows;
+    w->chunk_deletes = 0;
+    if (w->ops)
+        for (uint32_t i = 0; i < out.nrows; i++)
+            w->chunk_deletes += ((int8_t *)w->ops->data)[i] == ROW_OP_DELETE;
+    *perm = NULL;
+}
+
+static Status flush_chunk(RowsetWriter *w, Error *err) {
+    if (w->chunk_rows == 0) return STATUS_OK;
+    uint32_t *perm = row_sort_by_key(w->cols, w->schema->nkeys, w->chunk_rows, w->chunk_arena);
+    premerge_chunk(w, &perm);
+    uint32_t n = w->chunk_rows;
     uint32_t seg_no = (uint32_t)w->segments.len;
     char *path = segment_file_path(w->dir, w->rowset_id, seg_no, w->chunk_arena);
     SegmentWriteOptions so = {w->opts.codec, w->opts.level, w->opts.rows_per_page};
@@ -203,6 +245,7 @@ Status rowset_writer_add_batch(RowsetWriter *w, const Batch *b, const uint8_t *o
             w->ops->len += take;
         }
         w->chunk_rows += take;
+        w->rows_added += take;
         done += take;
         if (w->chunk_rows >= w->opts.max_segment_rows ||
             arena_bytes(w->chunk_arena) >= w->opts.max_segment_bytes) {
