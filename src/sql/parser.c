@@ -564,6 +564,7 @@ Status sql_parse(Arena *a, const char *sql, size_t len, Stmt ***out, int *nout, 
     if (parser_init(&p, a, sql, len, err)) return STATUS_ERROR;
     bool ok = parse_statements(&p, out, nout);
     free(p.toks); /* the AST never points at tokens, only at arena texts */
+    free(p.not_derived);
     return ok ? STATUS_OK : STATUS_ERROR;
 }
 
@@ -584,6 +585,7 @@ Status sql_parse_query(Arena *a, const char *sql, size_t len, Query **out, Error
     if (parser_init(&p, a, sql, len, err)) return STATUS_ERROR;
     *out = parse_one_query(&p);
     free(p.toks);
+    free(p.not_derived);
     return *out ? STATUS_OK : STATUS_ERROR;
 }
 
@@ -605,5 +607,6 @@ Status sql_parse_expr(Arena *a, const char *sql, size_t len, Expr **out, Error *
     if (parser_init(&p, a, sql, len, err)) return STATUS_ERROR;
     *out = parse_one_expr(&p);
     free(p.toks);
+    free(p.not_derived);
     return *out ? STATUS_OK : STATUS_ERROR;
 }

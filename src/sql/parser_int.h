@@ -28,6 +28,11 @@ typedef struct Parser {
     int depth; /* nesting of expressions and queries, bounded so hostile input cannot exhaust the
                   stack */
     bool allow_default; /* DEFAULT is a value inside INSERT ... VALUES */
+    /* Token positions where "(" was tried as a derived table and failed (malloc'd, one byte per
+     * token, NULL until needed): the retry as a parenthesised join never repeats the attempt, so
+     * nested
+     * "((...JOIN ((..." input stays polynomial instead of exponential. */
+    unsigned char *not_derived;
 } Parser;
 
 /* ---- tokens */

@@ -2,6 +2,7 @@
  * DML statements built on them: SELECT, INSERT, DELETE, UPDATE. Query.src and select items'
  * Expr.src are cut from the original text here (views store their definition; result columns take
  * their names). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sql/parser_int.h"
@@ -114,7 +115,7 @@ static TableRef *table_factor(Parser *p) {
     if (p_is(p, TK_LPAREN)) {
         /* "(" opens a derived table or a parenthesised join; "((SELECT 1) AS s JOIN t)" is the
          * latter, so try the query first and fall back on failure. */
-        if (p_starts_query(p)) {
+        if (p_starts_query(p) && !(p->not_derived && p->not_derived[p->pos])) {
             int save = p->pos;
             p_next(p);
             Query *q = p_query(p);
@@ -130,6 +131,8 @@ static TableRef *table_factor(Parser *p) {
                 if (!p->failed) p_error(p);
                 return NULL;
             }
+            if (!p->not_derived) p->not_derived = calloc((size_t)p->ntoks, 1);
+            if (p->not_derived) p->not_derived[save] = 1;
             p->pos = save;
             p->failed = false;
             err_clear(p->err);
