@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/meta_store.h"
+#include "load/load_chunk.h"
 #include "load/load_util.h"
 #include "load/tablet_writer.h"
 #include "util/arena.h"
@@ -21,11 +22,12 @@
 #include "util/log.h"
 #include "util/str.h"
 
-#define STAGE_ROWS 16384                /* rows staged per tablet before a writer job */
-#define MAX_PENDING 3                   /* jobs queued per writer thread (bounds memory) */
-#define LOAD_MEM_BUDGET (1024ull << 20) /* writer buffers of one load, spread over its tablets */
-#define MIN_SEGMENT_BYTES (16ull << 20)
-#define MAX_SEGMENT_BYTES (192ull << 20)
+#define CHUNK_MAX_ROWS (1u << 20)      /* rows of one segment at most */
+#define CHUNK_FIRST_ROWS 65536         /* initial capacity of a tablet's chunk (then what the last one held) */
+#define MAX_PENDING 2                  /* chunks queued per writer thread (bounds memory) */
+#define LOAD_MEM_BUDGET (512ull << 20) /* chunks of one load, spread over its tablets */
+#define MIN_SEGMENT_BYTES (8ull << 20)
+#define MAX_SEGMENT_BYTES (32ull << 20)
 
 typedef struct IndexInfo {
     int64_t index_id;
@@ -43,18 +45,15 @@ typedef struct Target {
     int64_t *tablet_ids;    /* per index */
     TabletWriter **writers; /* per index; touched only by the owning worker */
     LoadRowsetOut *outs;    /* per index, after finish */
-    Arena *stage_arena;
-    Batch *stage;
-    ColumnVector *stage_ops; /* UNIQUE/PRIMARY tables */
+    LoadChunk *chunk;        /* being filled: the rows of this tablet's next segment */
+    uint32_t chunk_cap;      /* rows the next chunk is sized for */
     int64_t rows;
     int idx; /* position in LoadSink.targets */
 } Target;
 
 typedef struct Job {
     Target *t;
-    Arena *arena;
-    Batch *b;
-    ColumnVector *ops;
+    LoadChunk *chunk; /* NULL for a finish job */
     bool finish;
     struct Job *next;
 } Job;
@@ -64,6 +63,7 @@ typedef struct Worker {
     LoadSink *ls;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    Arena *scratch; /* synchronous MV projections; reset per job */
     Job *head, *tail;
     int pending; /* queued + running */
     bool stop;
@@ -99,7 +99,9 @@ struct LoadSink {
     uint64_t max_segment_bytes;
     Worker *workers;
     int nworkers;
-    pthread_mutex_t err_mu;
+    pthread_mutex_t err_mu; /* guards failed, werr and pool */
+    LoadChunk *pool;        /* written chunks, ready for reuse */
+    Arena *scratch;         /* projections when writing inline */
     bool failed;
     Error werr;
     int64_t rows;
@@ -166,7 +168,7 @@ static Status index_batch(LoadSink *ls, const IndexInfo *ix, const Batch *b, Are
     return STATUS_OK;
 }
 
-static Status run_job(LoadSink *ls, Job *j, Error *err) {
+static Status run_job(LoadSink *ls, Job *j, Arena *scratch, Error *err) {
     Target *t = j->t;
     if (j->finish) {
         for (int k = 0; k < ls->nindexes; k++) {
@@ -175,25 +177,33 @@ static Status run_job(LoadSink *ls, Job *j, Error *err) {
         }
         return STATUS_OK;
     }
-    const uint8_t *ops = j->ops ? (const uint8_t *)j->ops->data : NULL;
+    const Batch *b = &j->chunk->batch;
+    const uint8_t *ops = j->chunk->has_ops ? (const uint8_t *)j->chunk->ops.data : NULL;
     for (int k = 0; k < ls->nindexes; k++) {
         IndexInfo *ix = &ls->indexes[k];
         if (!t->writers[k]) {
             int64_t rowset_id;
             if (meta_next_id(&rowset_id, err)) return STATUS_ERROR;
-            if (tablet_writer_open(t->tablet_ids[k], rowset_id, &ix->spec, ls->max_segment_bytes, &t->writers[k],
-                                   err))
+            if (tablet_writer_open(t->tablet_ids[k], rowset_id, &ix->spec, &t->writers[k], err))
                 return STATUS_ERROR;
         }
         Batch *ib = NULL;
-        if (index_batch(ls, ix, j->b, j->arena, &ib, err)) return STATUS_ERROR;
-        if (tablet_writer_add(t->writers[k], ib, ops, err)) return STATUS_ERROR;
+        arena_reset(scratch);
+        if (index_batch(ls, ix, b, scratch, &ib, err)) return STATUS_ERROR;
+        if (tablet_writer_write(t->writers[k], ib, ops, err)) return STATUS_ERROR;
     }
     return STATUS_OK;
 }
 
-static void job_free(Job *j) {
-    if (j->arena) arena_free(j->arena);
+/* Returns a job's chunk to the pool (or frees it when the load is failing) and frees the job. */
+static void job_free(LoadSink *ls, Job *j) {
+    if (j->chunk) {
+        load_chunk_reset(j->chunk);
+        pthread_mutex_lock(&ls->err_mu);
+        j->chunk->next = ls->pool;
+        ls->pool = j->chunk;
+        pthread_mutex_unlock(&ls->err_mu);
+    }
     free(j);
 }
 
@@ -210,9 +220,9 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&w->mu);
         if (!sink_failed(ls)) {
             Error e = ERROR_INIT;
-            if (run_job(ls, j, &e)) worker_fail(ls, &e);
+            if (run_job(ls, j, w->scratch, &e)) worker_fail(ls, &e);
         }
-        job_free(j);
+        job_free(ls, j);
         pthread_mutex_lock(&w->mu);
         w->pending--;
         pthread_cond_broadcast(&w->cv);
@@ -224,8 +234,8 @@ static void *worker_main(void *arg) {
 /* Queues a job for the target's worker (waiting while its queue is full), or runs it here. */
 static Status submit(LoadSink *ls, Job *j, Error *err) {
     if (ls->nworkers == 0) {
-        Status st = run_job(ls, j, err);
-        job_free(j);
+        Status st = run_job(ls, j, ls->scratch, err);
+        job_free(ls, j);
         return st;
     }
     Worker *w = &ls->workers[j->t->worker];
@@ -268,6 +278,7 @@ static void stop_workers(LoadSink *ls) {
         pthread_join(w->th, NULL);
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->cv);
+        arena_free(w->scratch);
     }
     free(ls->workers);
     ls->workers = NULL;
@@ -276,21 +287,30 @@ static void stop_workers(LoadSink *ls) {
 
 /* ---------------------------------------------------------------- staging (driver side) */
 
+/* Gives a target an empty chunk: a recycled one when the pool has it. */
 static void stage_reset(LoadSink *ls, Target *t) {
-    t->stage_arena = arena_new(1 << 20);
-    t->stage = batch_new(t->stage_arena, ls->info.ncols, ls->types, STAGE_ROWS);
-    t->stage->nrows = 0;
-    t->stage_ops = ls->has_ops ? colvec_new(t->stage_arena, type_make(TYPE_TINYINT), STAGE_ROWS) : NULL;
+    if (!t->chunk_cap) t->chunk_cap = CHUNK_FIRST_ROWS;
+    pthread_mutex_lock(&ls->err_mu);
+    LoadChunk *c = ls->pool;
+    if (c) ls->pool = c->next;
+    pthread_mutex_unlock(&ls->err_mu);
+    if (c)
+        load_chunk_reserve(c, t->chunk_cap);
+    else
+        c = load_chunk_new(ls->types, ls->info.ncols, ls->has_ops, t->chunk_cap);
+    c->next = NULL;
+    t->chunk = c;
 }
 
 static Status stage_flush(LoadSink *ls, Target *t, Error *err) {
-    if (!t->stage || t->stage->nrows == 0) return STATUS_OK;
+    if (!t->chunk || t->chunk->batch.nrows == 0) return STATUS_OK;
     Job *j = calloc(1, sizeof *j);
     if (!j) abort();
     j->t = t;
-    j->arena = t->stage_arena;
-    j->b = t->stage;
-    j->ops = t->stage_ops;
+    j->chunk = t->chunk;
+    /* size the next chunk like this one, so its arrays rarely grow (a growth copies them) */
+    uint32_t n = t->chunk->batch.nrows, want = n + n / 8;
+    t->chunk_cap = want < CHUNK_FIRST_ROWS ? CHUNK_FIRST_ROWS : want > CHUNK_MAX_ROWS ? CHUNK_MAX_ROWS : want;
     stage_reset(ls, t);
     return submit(ls, j, err);
 }
@@ -552,17 +572,12 @@ Status load_sink_add(LoadSink *ls, const Batch *b, const uint8_t *ops, Error *er
                 ls->row_target[r] = -2; /* consumed */
             }
         Target *t = ls->targets[tix];
-        for (int c = 0; c < ls->info.ncols; c++) colvec_append_selected(t->stage->cols[c], b->cols[c], ls->sel, n);
-        if (t->stage_ops) {
-            colvec_reserve(t->stage_ops, t->stage_ops->len + n);
-            int8_t *d = (int8_t *)t->stage_ops->data + t->stage_ops->len;
-            for (uint32_t i = 0; i < n; i++) d[i] = ops ? (int8_t)ops[ls->sel[i]] : 0;
-            t->stage_ops->len += n;
-        }
-        t->stage->nrows += n;
+        load_chunk_append(t->chunk, b, ls->sel, n, ops);
         t->rows += n;
         ls->rows += n;
-        if (t->stage->nrows >= STAGE_ROWS && stage_flush(ls, t, err)) return STATUS_ERROR;
+        if ((t->chunk->batch.nrows >= CHUNK_MAX_ROWS || load_chunk_bytes(t->chunk) >= ls->max_segment_bytes) &&
+            stage_flush(ls, t, err))
+            return STATUS_ERROR;
         start++;
     }
     return STATUS_OK;
@@ -603,6 +618,7 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
     LoadSink *ls = calloc(1, sizeof *ls);
     if (!ls) abort();
     ls->arena = arena_new(0);
+    ls->scratch = arena_new(0);
     ls->s = s;
     ls->o = *o;
     pthread_mutex_init(&ls->err_mu, NULL);
@@ -695,6 +711,7 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
         for (int i = 0; i < ls->nworkers; i++) {
             Worker *w = &ls->workers[i];
             w->ls = ls;
+            w->scratch = arena_new(0);
             pthread_mutex_init(&w->mu, NULL);
             pthread_cond_init(&w->cv, NULL);
             if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
@@ -748,8 +765,14 @@ static void sink_free(LoadSink *ls) {
             tablet_writer_free(t->writers[k]);
             load_rowset_out_free(&t->outs[k]);
         }
-        if (t->stage_arena) arena_free(t->stage_arena);
+        load_chunk_free(t->chunk);
     }
+    while (ls->pool) {
+        LoadChunk *c = ls->pool;
+        ls->pool = c->next;
+        load_chunk_free(c);
+    }
+    arena_free(ls->scratch);
     free(ls->targets);
     free(ls->parts);
     free(ls->row_target);

@@ -275,7 +275,7 @@ static Status setup(StreamLoad *sl, const char *db, const char *table, StreamLoa
     }
     o.reject = on_reject;
     o.reject_ctx = sl;
-    o.writer_threads = 1;
+    o.writer_threads = 2;
     int64_t t0 = clock_mono_ns();
     if (load_sink_open(sl->s, db, table, &o, &sl->ls, err)) return STATUS_ERROR;
     int64_t t1 = clock_mono_ns();

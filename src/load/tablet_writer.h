@@ -1,7 +1,9 @@
-/* The load module's window onto storage: one writer per (tablet, load) that turns Batches into the segment
- * files of a new rowset, and the description of what it wrote in a neutral form the load transaction hands to
- * the catalog. Kept apart from catalog.h on purpose: both storage and catalog declare a RowsetMeta.
- * Files land in <storage_root>/data/<tablet_id % 1024>/<tablet_id>/, where the catalog's start-up sweep looks. */
+/* The load module's window onto storage: one writer per (tablet, load) that writes each chunk of rows the
+ * sink buffered as one key-sorted segment file of a new rowset, and describes what it wrote in a neutral form
+ * the load transaction hands to the catalog. (The sink does the buffering itself, sized to the load's memory
+ * budget, so rows are copied once between parsing and encoding.) Kept apart from catalog.h on purpose: both
+ * storage and catalog declare a RowsetMeta. Files land in <storage_root>/data/<tablet_id % 1024>/<tablet_id>/
+ * as <rowset_id>_<n>.dat, where the catalog's start-up sweep looks. */
 #ifndef CAIRN_LOAD_TABLET_WRITER_H
 #define CAIRN_LOAD_TABLET_WRITER_H
 
@@ -50,12 +52,14 @@ typedef struct TabletWriter TabletWriter;
 
 /* The directory segment files go to: storage_root_path, or <data_dir>/storage, then data/<id % 1024>/<id>. */
 void load_tablet_dir(int64_t tablet_id, char *out, size_t n);
-/* Starts rowset rowset_id in a tablet. max_segment_bytes bounds the rows buffered before a segment is cut. */
-Status tablet_writer_open(int64_t tablet_id, int64_t rowset_id, const LoadSchemaSpec *schema,
-                          uint64_t max_segment_bytes, TabletWriter **out, Error *err) MUST_CHECK;
-/* Adds rows (columns in schema order). ops: ROW_OP_UPSERT / ROW_OP_DELETE per row, NULL = all upserts. */
-Status tablet_writer_add(TabletWriter *w, const Batch *b, const uint8_t *ops, Error *err) MUST_CHECK;
-/* Writes what is buffered, fsyncs, and describes the rowset (out->segments malloc'd). */
+/* Starts rowset rowset_id in a tablet (creating the tablet directory). */
+Status tablet_writer_open(int64_t tablet_id, int64_t rowset_id, const LoadSchemaSpec *schema, TabletWriter **out,
+                          Error *err) MUST_CHECK;
+/* Sorts the rows by key (stably: of equal keys the last stays last) and writes them as the next segment file
+ * (written and fsynced before it gets its final name). Columns in schema order. ops: ROW_OP_* per row for
+ * UNIQUE/PRIMARY tablets, NULL = all upserts. */
+Status tablet_writer_write(TabletWriter *w, const Batch *b, const uint8_t *ops, Error *err) MUST_CHECK;
+/* Fsyncs the directory and describes the rowset (out->segments malloc'd). */
 Status tablet_writer_finish(TabletWriter *w, LoadRowsetOut *out, Error *err) MUST_CHECK;
 /* Frees the writer; files of an unfinished rowset are removed. NULL ok. */
 void tablet_writer_free(TabletWriter *w);
