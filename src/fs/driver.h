@@ -17,6 +17,7 @@ typedef struct FsDriverVt {
     Status (*remove)(Fs *fs, const char *path, Error *err);
     Status (*remove_prefix)(Fs *fs, const char *dir, Error *err);
     void (*free)(Fs *fs);
+    void (*describe)(const Fs *fs, StrBuf *out); /* resolved configuration, no secrets */
 } FsDriverVt;
 
 struct Fs {

@@ -48,8 +48,9 @@ Status fs_open(const char *location, const FsProp *props, int nprops, Fs **out, 
     if (!fs) return err_set(err, ERR_OUT_OF_MEMORY, "out of memory opening %s", location);
     size_t n = strlen(location);
     /* StarRocks strips trailing '/' from locations; keep "/" and "file:///" themselves intact. */
-    while (n > 1 && location[n - 1] == '/' && !(n >= 3 && location[n - 2] == '/' && location[n - 3] == ':'))
-        n--;
+    const char *sep = strstr(location, "://");
+    size_t min = sep ? (size_t)(sep - location) + 4 : 1;
+    while (n > min && location[n - 1] == '/') n--;
     fs->location = strndup(location, n);
     fs_retry_policy_default(&fs->retry);
     if (fs_retry_policy_from_props(&fs->retry, props, nprops, err)) goto fail;
@@ -91,6 +92,11 @@ const char *fs_driver_name(const Fs *fs) {
 
 const char *fs_location(const Fs *fs) {
     return fs->location;
+}
+
+void fs_describe(const Fs *fs, StrBuf *out) {
+    sb_appendf(out, "%s: ", fs->vt->name);
+    fs->vt->describe(fs, out);
 }
 
 Status fs_open_read_range(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {

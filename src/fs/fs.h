@@ -51,6 +51,9 @@ void fs_free(Fs *fs);
 void fs_set_label(Fs *fs, const char *repo_name);
 const char *fs_driver_name(const Fs *fs); /* "posix", "s3", "azure" or "webhdfs" */
 const char *fs_location(const Fs *fs);    /* the location as opened, trailing '/' stripped; holds no secret */
+/* Appends how the location was resolved, without secrets: "s3: https://bucket.s3.us-west-2.amazonaws.com/prefix
+ * (virtual-hosted, region us-west-2, credentials: static keys)". For logs, SHOW output and tests. */
+void fs_describe(const Fs *fs, StrBuf *out);
 
 /* Opens path for streaming reads; ERR_FS_NOT_FOUND if it does not exist. */
 Status fs_open_read(Fs *fs, const char *path, FsReader **out, Error *err) MUST_CHECK;

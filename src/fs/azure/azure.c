@@ -614,7 +614,15 @@ static void az_free(Fs *fs) {
     free(az);
 }
 
-static const FsDriverVt az_vt = {"azure", az_open_read, az_open_write, az_stat, az_list, az_remove, NULL, az_free};
+static void az_describe(const Fs *fs, StrBuf *out) {
+    const Azure *az = fs->impl;
+    sb_appendf(out, "%s/%s", az->base, az->container);
+    if (*az->prefix) sb_appendf(out, "/%s", az->prefix);
+    sb_appendf(out, " (account %s, credentials: %s)", az->account, az->key_len ? "shared key" : az->sas ? "SAS token" : "none");
+}
+
+static const FsDriverVt az_vt = {"azure",   az_open_read, az_open_write, az_stat,    az_list,
+                                 az_remove, NULL,         az_free,       az_describe};
 
 static Status int_prop(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi, int64_t *out,
                        Error *err) {

@@ -351,8 +351,12 @@ static void posix_free(Fs *fs) {
     free(p);
 }
 
-static const FsDriverVt posix_vt = {"posix",     posix_open_read, posix_open_write,    posix_stat,
-                                    posix_list,  posix_remove,    posix_remove_prefix, posix_free};
+static void posix_describe(const Fs *fs, StrBuf *out) {
+    sb_append(out, ((const Posix *)fs->impl)->root);
+}
+
+static const FsDriverVt posix_vt = {"posix",    posix_open_read, posix_open_write,    posix_stat,     posix_list,
+                                    posix_remove, posix_remove_prefix, posix_free, posix_describe};
 
 Status fs_posix_open(Fs *fs, const char *location, const FsProp *props, int nprops, Error *err) {
     const char *path = location;

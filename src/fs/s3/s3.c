@@ -305,7 +305,19 @@ static void s3_free(Fs *fs) {
     free(s3);
 }
 
-static const FsDriverVt s3_vt = {"s3", s3_open_read, s3_open_write, s3_stat, s3_list, s3_remove, NULL, s3_free};
+static void s3_describe(const Fs *fs, StrBuf *out) {
+    const S3 *s3 = fs->impl;
+    if (s3->path_style)
+        sb_appendf(out, "%s://%s/%s", s3->scheme, s3->host, s3->bucket);
+    else
+        sb_appendf(out, "%s://%s.%s", s3->scheme, s3->bucket, s3->host);
+    if (*s3->prefix) sb_appendf(out, "/%s", s3->prefix);
+    sb_appendf(out, " (%s, region %s, credentials: %s)", s3->path_style ? "path-style" : "virtual-hosted", s3->region,
+               s3_cred_source(s3->creds));
+}
+
+static const FsDriverVt s3_vt = {"s3",      s3_open_read, s3_open_write, s3_stat,    s3_list,
+                                 s3_remove, NULL,         s3_free,       s3_describe};
 
 /* The host part of an endpoint is an IP literal or localhost: only path-style addressing can work there. */
 static bool host_needs_path_style(const char *host) {

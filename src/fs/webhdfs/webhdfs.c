@@ -571,8 +571,13 @@ static void hdfs_free(Fs *fs) {
     free(h);
 }
 
-static const FsDriverVt hdfs_vt = {"webhdfs",  hdfs_open_read, hdfs_open_write,    hdfs_stat,
-                                   hdfs_list,  hdfs_remove,    hdfs_remove_prefix, hdfs_free};
+static void hdfs_describe(const Fs *fs, StrBuf *out) {
+    const WebHdfs *h = fs->impl;
+    sb_appendf(out, "%s%s (user %s)", h->base, *h->root ? h->root : "/", h->user ? h->user : "(none)");
+}
+
+static const FsDriverVt hdfs_vt = {"webhdfs",   hdfs_open_read, hdfs_open_write,    hdfs_stat, hdfs_list,
+                                   hdfs_remove, hdfs_remove_prefix, hdfs_free, hdfs_describe};
 
 Status fs_webhdfs_open(Fs *fs, const char *location, const FsProp *props, int nprops, Error *err) {
     const char *rest = location + 7; /* "hdfs://" */
