@@ -24,5 +24,8 @@ bool agg_lookup(const char *name, AggFn *out);
 /* Checks the argument, inserts casts and fills call->type. */
 Status agg_bind(Arena *a, AggCall *call, Error *err) MUST_CHECK;
 const char *agg_fn_name(AggFn fn);
+/* avg from a partial sum and count (parallel aggregation): the same value and type a one-phase avg() gives.
+ * sum is DOUBLE or DECIMAL(38,s) (integer averages sum as DECIMAL(38,0)); count is BIGINT. */
+BExpr *agg_avg_final(Arena *a, BExpr *sum, BExpr *count, DataType result);
 
 #endif

@@ -76,6 +76,40 @@ Status agg_bind(Arena *a, AggCall *c, Error *err) {
     }
 }
 
+static Status avg_final_kernel(EvalCtx *cx, const BExpr *e, ColumnVector **args, uint32_t n, ColumnVector *out,
+                               Error *err) {
+    const ColumnVector *sv = args[0], *cv = args[1];
+    const int64_t *cnt = cv->data;
+    for (uint32_t i = 0; i < n; i++) {
+        Datum d = {.is_null = false};
+        if (sv->type.id == TYPE_NULL || colvec_is_null(sv, i) || colvec_is_null(cv, i) || cnt[i] == 0) {
+            d.is_null = true;
+        } else if (sv->type.id == TYPE_DOUBLE) {
+            d.v.f64 = ((const double *)sv->data)[i] / (double)cnt[i];
+        } else {
+            int128_t sum = ((const int128_t *)sv->data)[i];
+            if (out->type.id == TYPE_DOUBLE) {
+                d.v.f64 = (double)((long double)sum / (long double)cnt[i]);
+            } else {
+                int128_t num;
+                int k = out->type.scale - sv->type.scale;
+                if (!i128_mul_pow10(sum, k, &num))
+                    d.v.i128 = (int128_t)((long double)sum / cnt[i] * (long double)POW10_128[k]);
+                else
+                    d.v.i128 = i128_div_round(num, cnt[i]);
+            }
+        }
+        vec_set_datum(out, i, &d);
+    }
+    return STATUS_OK;
+}
+
+BExpr *agg_avg_final(Arena *a, BExpr *sum, BExpr *count, DataType result) {
+    BExpr *args[2] = {sum, count};
+    BExpr *e = bexpr_call(a, "avg_final", avg_final_kernel, result, args, 2);
+    return e;
+}
+
 /* ---------------------------------------------------------------- state layout */
 
 typedef struct AggSlot {

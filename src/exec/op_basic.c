@@ -1,5 +1,6 @@
 /* Streaming operators: values, scan, filter, project, limit and union all, plus the helpers every operator
  * shares (memory charging, kill checks, gathering rows, the EXPLAIN tree walk). */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "exec/operator.h"
@@ -88,7 +89,9 @@ void op_explain_tree(const Operator *op, StrBuf *out, Arena *a, int depth) {
     for (int i = 0; i < depth; i++) sb_append(out, "  ");
     op->explain(op, out, a);
     sb_putc(out, '\n');
-    for (int i = 0; i < op->nchildren; i++) op_explain_tree(op->children[i], out, a, depth + 1);
+    /* the workers of a gather run copies of one pipeline: show it once */
+    int shown = op->kind == OPK_GATHER ? 1 : op->nchildren;
+    for (int i = 0; i < shown; i++) op_explain_tree(op->children[i], out, a, depth + 1);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -147,6 +150,7 @@ Operator *op_values(Arena *a, bool empty) {
 
 typedef struct ScanState {
     ScanSource *src;
+    bool shared; /* claim units from src->claim (parallel workers) */
     int unit;
     ScanCursor *cur;
     Arena *arena;
@@ -165,11 +169,12 @@ static Status scan_next(Operator *op, ExecCtx *cx, Batch **out, Error *err) {
     for (;;) {
         if (exec_check_killed(cx, err)) return STATUS_ERROR;
         if (!s->cur) {
-            if (s->unit >= s->src->nunits) {
+            int unit = s->shared ? atomic_fetch_add(&s->src->claim, 1) : s->unit++;
+            if (unit >= s->src->nunits) {
                 *out = NULL;
                 return STATUS_OK;
             }
-            if (s->src->unit_open(s->src, s->unit++, &s->cur, err)) return STATUS_ERROR;
+            if (s->src->unit_open(s->src, unit, &s->cur, err)) return STATUS_ERROR;
         }
         arena_reset(s->arena);
         Batch *b = NULL;
@@ -221,6 +226,12 @@ Operator *op_scan(Arena *a, ScanSource *src) {
     op->close = scan_close;
     op->explain = scan_explain;
     op->est_rows = src->est_rows;
+    return op;
+}
+
+Operator *op_scan_shared(Arena *a, ScanSource *src) {
+    Operator *op = op_scan(a, src);
+    ((ScanState *)op->state)->shared = true;
     return op;
 }
 

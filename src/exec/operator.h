@@ -26,6 +26,7 @@ Status exec_check_killed(ExecCtx *cx, Error *err) MUST_CHECK;
 
 typedef enum OpKind {
     OPK_VALUES, OPK_SCAN, OPK_FILTER, OPK_PROJECT, OPK_AGG, OPK_HASH_JOIN, OPK_SORT, OPK_TOPN, OPK_LIMIT, OPK_UNION,
+    OPK_GATHER,
 } OpKind;
 
 typedef struct Operator Operator;
@@ -48,6 +49,10 @@ struct Operator {
 /* One row with no columns (SELECT without FROM) or no rows at all (empty = true). */
 Operator *op_values(Arena *a, bool empty);
 Operator *op_scan(Arena *a, ScanSource *src);
+/* A scan that claims units from the source's shared counter: several of them (one per worker) split the units. */
+Operator *op_scan_shared(Arena *a, ScanSource *src);
+/* Runs kids[0..n) (copies of one pipeline) on n threads and returns their batches as they come. */
+Operator *op_gather(Arena *a, Operator **kids, int n);
 Operator *op_filter(Arena *a, Operator *child, BExpr *pred);
 Operator *op_project(Arena *a, Operator *child, BExpr **exprs, int n);
 Operator *op_limit(Arena *a, Operator *child, int64_t limit, int64_t offset);

@@ -10,6 +10,7 @@
 #include "exec/bind.h"
 #include "exec/functions.h"
 #include "exec/inset.h"
+#include "server/config.h"
 #include "sql/parser.h"
 
 typedef VEC(BExpr *) BExprVec;
@@ -24,6 +25,8 @@ struct FromNode {
     int nparts;
     PlanOut sub; /* derived table, view or CTE */
     BExprVec filters;
+    ScanSource *src; /* opened once, shared by every copy of the pipeline */
+    bool split;      /* parallel workers divide this scan's units */
     /* join */
     JoinType jt;
     FromNode *l, *r;
@@ -377,6 +380,17 @@ static bool part_may_match(const ExecTable *t, const ExecPartition *p, const BEx
 static Status build_scan(Binder *b, FromNode *n, const uint8_t *needed, int *map, Operator **out, Error *err) {
     Arena *a = b->a;
     ExecTable *t = n->table;
+    if (n->src) { /* another copy of the same pipeline (a parallel worker): share the source */
+        for (int g = n->lo, k = 0; g < n->hi; g++) map[g] = needed[g] ? k++ : -1;
+        Operator *op = n->split ? op_scan_shared(a, n->src) : op_scan(a, n->src);
+        if (n->filters.len) {
+            BExpr **fs = arena_alloc(a, sizeof(BExpr *) * n->filters.len);
+            for (size_t f = 0; f < n->filters.len; f++) fs[f] = remap(a, n->filters.items[f], map);
+            op = op_filter(a, op, and_all(a, fs, n->filters.len));
+        }
+        *out = op;
+        return STATUS_OK;
+    }
     int *sel = arena_alloc(a, sizeof(int) * (size_t)(t->nparts ? t->nparts : 1));
     int nsel = 0;
     for (int i = 0; i < t->nparts; i++) {
@@ -400,6 +414,7 @@ static Status build_scan(Binder *b, FromNode *n, const uint8_t *needed, int *map
     ScanSource *src;
     if (t->make_source(t, sel, nsel, a, &src, err)) return STATUS_ERROR;
     vec_push(&b->sources, src);
+    n->src = src;
     src->parts_total = t->nparts;
     src->parts_selected = nsel;
     src->part_names = arena_alloc(a, sizeof(char *) * (size_t)(nsel ? nsel : 1));
@@ -429,7 +444,7 @@ static Status build_scan(Binder *b, FromNode *n, const uint8_t *needed, int *map
             src->preds[src->npreds++] = p;
         }
     }
-    Operator *op = op_scan(a, src);
+    Operator *op = n->split ? op_scan_shared(a, src) : op_scan(a, src);
     if (n->filters.len) {
         BExpr **fs = arena_alloc(a, sizeof(BExpr *) * n->filters.len);
         for (size_t f = 0; f < n->filters.len; f++) fs[f] = remap(a, n->filters.items[f], map);
@@ -549,6 +564,99 @@ static void mark_node(const FromNode *n, uint8_t *needed) {
     } else if (!n->table) {
         for (int g = n->lo; g < n->hi; g++) needed[g] = 1;
     }
+}
+
+/* ---------------------------------------------------------------- parallelism */
+
+#define PARALLEL_MIN_ROWS 100000
+
+static bool has_sub_leaf(const FromNode *n) {
+    if (n->is_join) return has_sub_leaf(n->l) || has_sub_leaf(n->r);
+    return n->table == NULL;
+}
+
+static int64_t node_est(const FromNode *n) {
+    if (n->is_join) {
+        int64_t l = node_est(n->l), r = node_est(n->r);
+        return l > r ? l : r;
+    }
+    int64_t rows = 0;
+    for (int i = 0; n->table && i < n->table->nparts; i++) rows += n->table->parts[i].rows;
+    return rows;
+}
+
+/* The scan the workers split: down the probe side, through INNER and LEFT joins only, so each joined pair
+ * (and each unmatched probe row) is produced by exactly one worker. */
+static FromNode *driving_leaf(FromNode *n) {
+    if (!n->is_join) return n->table ? n : NULL;
+    switch (n->jt) {
+    case JOIN_LEFT: return driving_leaf(n->l);
+    case JOIN_RIGHT: return driving_leaf(n->r);
+    case JOIN_FULL: return NULL;
+    default: return driving_leaf(node_est(n->l) >= node_est(n->r) ? n->l : n->r);
+    }
+}
+
+static int parallel_degree(Binder *b, FromNode *from, FromNode **drv) {
+    *drv = NULL;
+    if (has_sub_leaf(from)) return 1;
+    FromNode *d = driving_leaf(from);
+    if (!d || node_est(d) < PARALLEL_MIN_ROWS) return 1;
+    int64_t n = b->s ? session_var_int(b->s, "pipeline_dop", 0) : 0;
+    if (n <= 0) n = config_get_int("parallel_scan_threads");
+    if (n > 8) n = 8;
+    if (n < 2) return 1;
+    *drv = d;
+    return (int)n;
+}
+
+/* Parallel aggregation: each worker aggregates its share (partial), the gathered partial rows are aggregated
+ * again (final), and a projection restores the one-phase layout (keys, then one column per aggregate). */
+static Operator *parallel_agg(Binder *b, Operator **kids, int nk, BExpr **kx, int nkeys, AggCall *calls,
+                              int ncalls, Error *err) {
+    Arena *a = b->a;
+    AggCall *part = arena_calloc(a, sizeof(AggCall) * (size_t)(2 * ncalls + 1));
+    int *first = arena_alloc(a, sizeof(int) * (size_t)(ncalls + 1));
+    int np = 0;
+    for (int i = 0; i < ncalls; i++) {
+        first[i] = np;
+        if (calls[i].fn == AGGF_AVG) {
+            AggCall s = {AGGF_SUM, calls[i].arg, false, {0}, "partial sum"};
+            if (s.arg->type.id == TYPE_BIGINT && bexpr_cast(a, &s.arg, type_decimal(38, 0), false, err)) return NULL;
+            if (agg_bind(a, &s, err)) return NULL;
+            AggCall c = {AGGF_COUNT, calls[i].arg, false, type_make(TYPE_BIGINT), "partial count"};
+            part[np++] = s;
+            part[np++] = c;
+        } else {
+            part[np++] = calls[i];
+        }
+    }
+    for (int i = 0; i < nk; i++) kids[i] = op_agg(a, kids[i], kx, nkeys, part, np);
+    Operator *g = op_gather(a, kids, nk);
+    BExpr **fk = arena_alloc(a, sizeof(BExpr *) * (size_t)(nkeys ? nkeys : 1));
+    for (int k = 0; k < nkeys; k++) fk[k] = bexpr_column(a, k, g->types[k], kx[k]->text);
+    AggCall *fin = arena_calloc(a, sizeof(AggCall) * (size_t)(np ? np : 1));
+    for (int j = 0; j < np; j++) {
+        AggFn fn = part[j].fn == AGGF_COUNT || part[j].fn == AGGF_COUNT_STAR ? AGGF_SUM : part[j].fn;
+        fin[j].fn = fn;
+        fin[j].arg = bexpr_column(a, nkeys + j, part[j].type, part[j].text);
+        fin[j].text = part[j].text;
+        if (agg_bind(a, &fin[j], err)) return NULL;
+    }
+    Operator *f = op_agg(a, g, fk, nkeys, fin, np);
+    BExpr **px = arena_alloc(a, sizeof(BExpr *) * (size_t)(nkeys + ncalls ? nkeys + ncalls : 1));
+    for (int k = 0; k < nkeys; k++) px[k] = bexpr_column(a, k, f->types[k], kx[k]->text);
+    for (int i = 0; i < ncalls; i++) {
+        int j = first[i];
+        if (calls[i].fn == AGGF_AVG) {
+            px[nkeys + i] = agg_avg_final(a, bexpr_column(a, nkeys + j, f->types[nkeys + j], NULL),
+                                          bexpr_column(a, nkeys + j + 1, f->types[nkeys + j + 1], NULL), calls[i].type);
+            px[nkeys + i]->text = calls[i].text;
+        } else {
+            px[nkeys + i] = bexpr_column(a, nkeys + j, f->types[nkeys + j], calls[i].text);
+        }
+    }
+    return op_project(a, f, px, nkeys + ncalls);
 }
 
 /* ---------------------------------------------------------------- SELECT */
@@ -764,27 +872,62 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
         for (size_t i = 0; i < outs.len; i++) mark_refs(outs.items[i].expr, needed);
         if (having) mark_refs(having, needed);
     }
+    /* the pipeline below aggregation (or projection) is built once per worker when the scan is large */
     Operator *op;
+    int nk = 1;
+    Operator **kids = NULL;
     if (from) {
-        if ((st = build_ops(b, from, needed, map, &op, err))) goto done;
+        FromNode *drv;
+        nk = parallel_degree(b, from, &drv);
+        if (drv) drv->split = true;
+        kids = arena_alloc(a, sizeof(Operator *) * (size_t)nk);
+        for (int i = 0; i < nk; i++)
+            if ((st = build_ops(b, from, needed, map, &kids[i], err))) goto done;
+        if (nk > 1 && drv->src->nunits < 2) nk = 1;
     } else {
-        op = op_values(a, false);
+        kids = arena_alloc(a, sizeof(Operator *));
+        kids[0] = op_values(a, false);
     }
-    if (top.len) op = op_filter(a, op, and_all(a, top.items, top.len)); /* constant conditions */
+    bool distinct_aggs = false;
+    for (int i = 0; i < ag.ncalls; i++) distinct_aggs |= ag.calls[i].distinct;
+    if (nk > 1 && is_agg && distinct_aggs) { /* DISTINCT sets do not merge: workers only scan and filter */
+        kids[0] = op_gather(a, kids, nk);
+        nk = 1;
+    }
+    if (top.len) { /* constant conditions */
+        BExpr *tf = and_all(a, top.items, top.len);
+        for (int i = 0; i < nk; i++) kids[i] = op_filter(a, kids[i], tf);
+    }
+    int nout = (int)outs.len;
+    BExpr **px = arena_alloc(a, sizeof(BExpr *) * (size_t)(nout ? nout : 1));
+    for (int i = 0; i < nout; i++) px[i] = is_agg ? outs.items[i].expr : remap(a, outs.items[i].expr, map);
     if (is_agg) {
         BExpr **kx = arena_alloc(a, sizeof(BExpr *) * (keys.len ? keys.len : 1));
         for (size_t i = 0; i < keys.len; i++) kx[i] = remap(a, keys.items[i], map);
         for (int i = 0; i < ag.ncalls; i++)
             if (ag.calls[i].arg) ag.calls[i].arg = remap(a, ag.calls[i].arg, map);
-        op = op_agg(a, op, kx, (int)keys.len, ag.calls, ag.ncalls);
+        if (nk > 1) {
+            op = parallel_agg(b, kids, nk, kx, (int)keys.len, ag.calls, ag.ncalls, err);
+            if (!op) {
+                st = STATUS_ERROR;
+                goto done;
+            }
+        } else {
+            op = op_agg(a, kids[0], kx, (int)keys.len, ag.calls, ag.ncalls);
+        }
         if (having) op = op_filter(a, op, having);
-    } else if (having) {
-        op = op_filter(a, op, remap(a, having, map));
+        op = op_project(a, op, px, nout);
+    } else {
+        BExpr *hx = having ? remap(a, having, map) : NULL;
+        for (int i = 0; i < nk; i++) {
+            if (hx) kids[i] = op_filter(a, kids[i], hx);
+            kids[i] = op_project(a, kids[i], px, nout);
+            /* ORDER BY ... LIMIT: each worker keeps its own best rows; the final top-N picks among them */
+            if (nk > 1 && norder && limit >= 0 && !core->distinct)
+                kids[i] = op_topn(a, kids[i], sk, norder, limit + offset, 0);
+        }
+        op = nk > 1 ? op_gather(a, kids, nk) : kids[0];
     }
-    int nout = (int)outs.len;
-    BExpr **px = arena_alloc(a, sizeof(BExpr *) * (size_t)(nout ? nout : 1));
-    for (int i = 0; i < nout; i++) px[i] = is_agg ? outs.items[i].expr : remap(a, outs.items[i].expr, map);
-    op = op_project(a, op, px, nout);
     if (core->distinct) {
         BExpr **dk = arena_alloc(a, sizeof(BExpr *) * (size_t)(nout ? nout : 1));
         for (int i = 0; i < nout; i++) dk[i] = bexpr_column(a, i, op->types[i], outs.items[i].name);

@@ -39,6 +39,7 @@ struct ScanSource {
     void (*release)(ScanSource *src); /* end of the query (unpins the read view) */
     void *impl;
     int64_t est_rows;
+    _Atomic int claim; /* next unit for scans that split the units between workers */
     /* EXPLAIN */
     int parts_total, parts_selected;
     const char **part_names; /* selected partitions */

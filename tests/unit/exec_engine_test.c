@@ -10,7 +10,7 @@
 #include "util/strbuf.h"
 
 static Arena *tables_arena;
-static ExecTable *t_emp, *t_dept, *t_big;
+static ExecTable *t_emp, *t_dept, *t_big, *t_huge;
 
 /* emp(id INT, name VARCHAR, dept INT NULL, salary DECIMAL(10,2) NULL, hired DATE) */
 static void make_tables(void) {
@@ -65,12 +65,34 @@ static void make_tables(void) {
         bb->nrows++;
     }
     t_big = scan_memory_table(a, "db", "big", 3, bn, bt, bb, 5000);
+    /* huge(k BIGINT, g INT, v DOUBLE, s VARCHAR, d DECIMAL(10,2)): 300000 rows in 7 units, large enough for
+     * parallel plans; g = k % 5, s = 'x' || (k % 3), d = (k % 100) / 4 */
+    DataType ht[] = {type_make(TYPE_BIGINT), type_make(TYPE_INT), type_make(TYPE_DOUBLE), type_varchar(4),
+                     type_decimal(10, 2)};
+    const char *hn[] = {"k", "g", "v", "s", "d"};
+    Batch *hb = batch_new(a, 5, ht, 300000);
+    for (int64_t k = 0; k < 300000; k++) {
+        int32_t g = (int32_t)(k % 5);
+        double v = (double)(k % 1000);
+        char sbuf[4] = {'x', (char)('0' + k % 3), 0, 0};
+        Slice sl = {sbuf, 2};
+        int128_t dv = (k % 100) * 25;
+        colvec_append(hb->cols[0], &k);
+        colvec_append(hb->cols[1], &g);
+        colvec_append(hb->cols[2], &v);
+        colvec_append(hb->cols[3], &sl);
+        if (k % 10 == 0) colvec_append_null(hb->cols[4]);
+        else colvec_append(hb->cols[4], &dv);
+        hb->nrows++;
+    }
+    t_huge = scan_memory_table(a, "db", "huge", 5, hn, ht, hb, 45000);
 }
 
 static Status test_resolver(Session *s, const char *db, const char *name, Arena *a, ExecTable **out, Error *err) {
     if (!strcmp(name, "emp")) *out = t_emp;
     else if (!strcmp(name, "dept")) *out = t_dept;
     else if (!strcmp(name, "big")) *out = t_big;
+    else if (!strcmp(name, "huge")) *out = t_huge;
     else return err_set(err, ERR_NO_SUCH_TABLE, "Table 'db.%s' doesn't exist", name);
     return STATUS_OK;
 }
@@ -249,6 +271,22 @@ TEST(explain) {
     CHECK(strstr(r, "FILTER (emp.id > 2)") != NULL);
 }
 
+TEST(parallel_plans) {
+    const char *r = q("explain select g, count(*), avg(d) from huge group by g");
+    CHECK(strstr(r, "GATHER (parallel: 2 workers)") != NULL);
+    CHECK_STR(q("select count(*), sum(k), min(s), max(d), avg(d), avg(k), count(d) from huge"),
+              "300000|44999850000|x0|24.75|12.500000|149999.5|270000");
+    CHECK_STR(q("select g, count(*), sum(v), avg(v), max(s) from huge where k % 2 = 0 group by g order by g"),
+              "0|30000|14850000|495|x2\n1|30000|15030000|501|x2\n2|30000|14910000|497|x2\n"
+              "3|30000|15090000|503|x2\n4|30000|14970000|499|x2");
+    CHECK_STR(q("select s, count(distinct g) from huge group by s order by s"), "x0|5\nx1|5\nx2|5");
+    CHECK_STR(q("select k, v from huge order by v desc, k limit 3"), "999|999\n1999|999\n2999|999");
+    CHECK_STR(q("select k from huge where k > 299990 order by k limit 2 offset 3"), "299994\n299995");
+    CHECK_STR(q("select count(*) from huge h join dept d on h.g * 10 = d.id"), "180000");
+    CHECK_STR(q("select count(*), sum(h.k) from huge h left join dept d on h.g * 10 = d.id where d.id is null"),
+              "120000|17999880000");
+}
+
 TEST(eval_const_and_predicates) {
     Arena *a = arena_new(0);
     Error err = ERROR_INIT;
@@ -312,6 +350,7 @@ int main(void) {
     RUN(subqueries_union_cte);
     RUN(errors);
     RUN(explain);
+    RUN(parallel_plans);
     RUN(eval_const_and_predicates);
     arena_free(tables_arena);
     TEST_EXIT();
