@@ -20,7 +20,7 @@ typedef struct RowsetMeta {
     int64_t
         start_version; /* versions are the catalog's: a load has start == end, a compaction spans */
     int64_t end_version;   /* its inputs. Readers take rowsets in ascending version order. */
-    uint64_t nrows;        /* rows stored (delete markers included) */
+    uint64_t nrows;        /* rows stored: delete markers included, repeated keys of a load folded */
     uint64_t ndeletes;     /* rows carrying ROW_OP_DELETE */
     uint64_t data_size;    /* bytes of all segment files */
     bool segments_overlap; /* key ranges of the segments may overlap (a large load split into sorted

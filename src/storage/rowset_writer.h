@@ -43,7 +43,7 @@ Status rowset_writer_add_batch(RowsetWriter *w, const Batch *b, const uint8_t *o
 Status rowset_writer_finish(RowsetWriter *w, Arena *a, RowsetMeta **out, Error *err) MUST_CHECK;
 /* Frees the writer; if finish did not succeed, removes every file it wrote. */
 void rowset_writer_free(RowsetWriter *w);
-/* Rows added so far. */
+/* Rows added so far (before any folding of repeated keys). */
 uint64_t rowset_writer_rows(const RowsetWriter *w);
 
 #endif
