@@ -1,6 +1,7 @@
 /* RowsetWriter: turns the batches of one load (or one compaction) into the segment files of a new
  * rowset in a tablet directory. Rows are buffered per chunk, sorted by key (stably, so the last row
- * of equal keys stays last), and written as one segment per chunk; finish fsyncs everything and
+ * of equal keys stays last), folded where keys repeat (AGGREGATE, UNIQUE, PRIMARY: as a merged read
+ * would) and written as one segment per chunk; finish fsyncs everything and
  * returns the RowsetMeta the catalog commits. Until then nothing references the files:
  * rowset_writer_free without finish deletes them, and a crash leaves files the start-up sweep
  * removes. One writer per thread. */
