@@ -209,6 +209,7 @@ Status restore_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
         err_prefix(err, "Failed to get info of snapshot '%s' because: ", r->label);
         size_t n = strlen(err->msg);
         snprintf(err->msg + n, sizeof err->msg - n, ". Maybe specified wrong backup timestamp");
+        err->code = ERR_COMMON;
         st = STATUS_ERROR;
     }
     const char *snap_db = st ? NULL : json_string_value(json_object_get(json_object_get(m, "database"), "name"));

@@ -35,6 +35,9 @@ expected rows are comments. Records:
     sleep <ms>
     config <key>=<value>                   <- before the first statement: start the server with --set key=value
 
+${TMP} in SQL and in expected rows stands for an empty directory of this run (e.g. a local repository's location).
+An expected cell that is exactly * matches any value (a timestamp, an id).
+
 Output: one "ok N - <file>:<line>" or "not ok N - <file>:<line> <why>" per record; exit status 1 on any
 failure. Values are compared as the server's text (no client-side conversion): 1.50 stays 1.50.
 """
@@ -105,6 +108,14 @@ def cell_text(v):
     return "(empty)" if v == "" else v
 
 
+def row_matches(got, want):
+    """An expected cell "*" matches any value (timestamps, ids); every other cell must be equal."""
+    if got == want:
+        return True
+    g, w = got.split("\t"), want.split("\t")
+    return len(g) == len(w) and all(wc == "*" or gc == wc for gc, wc in zip(g, w))
+
+
 class Runner:
     def __init__(self, path):
         self.path = path
@@ -157,7 +168,7 @@ class Runner:
             self.drop_conns()
             raise
         try:
-            cur.execute(sql)
+            cur.execute(sql.replace("${TMP}", self.tmp))
             cols = [d[0] for d in cur.description] if cur.description else []
             rows = [[cell_text(v) for v in r] for r in cur.fetchall()]
             return cols, rows
@@ -190,7 +201,7 @@ class Runner:
         self.report(rec, True)
 
     def compare(self, rec, cols, rows):
-        want = list(rec.expected)
+        want = [w.replace("${TMP}", self.tmp) for w in rec.expected]
         got = ["\t".join(r) for r in rows]
         if "colnames" in rec.args:
             got.insert(0, "\t".join(cols))
@@ -198,7 +209,7 @@ class Runner:
             head = 1 if "colnames" in rec.args else 0
             got = got[:head] + sorted(got[head:])
             want = want[:head] + sorted(want[head:])
-        return got == want, got, want
+        return len(got) == len(want) and all(map(row_matches, got, want)), got, want
 
     def run_query(self, rec):
         try:
@@ -234,6 +245,8 @@ class Runner:
                 key, _, value = " ".join(rec.args).partition("=")
                 conf[key.strip()] = value.strip()
         self.server = Cairnd(name="sql-" + os.path.splitext(os.path.basename(self.path))[0], conf=conf)
+        self.tmp = os.path.join(self.server.base, "tmp")
+        os.makedirs(self.tmp, exist_ok=True)
         try:
             self.server.start()
         except Exception as e:
