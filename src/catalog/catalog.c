@@ -658,6 +658,7 @@ Status catalog_open(Error *err) {
 
 void catalog_close(void) {
     catalog_wrlock();
+    cat_stale_reset();
     for (int i = 0; i < g_cat.ndbs; i++) cat_db_free(g_cat.dbs[i]);
     free(g_cat.dbs);
     idmap_free(&g_cat.dbs_by_id);

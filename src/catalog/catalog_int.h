@@ -125,6 +125,7 @@ bool cat_pinned_locked(int64_t rowset_id); /* caller holds the pin mutex (rowset
 Status cat_pins_load(Error *err) MUST_CHECK;
 void cat_rowset_detach(CatRowset *rs);  /* before dropping the catalog's reference of a dropped rowset */
 void cat_stale_forget(CatRowset *rs);   /* write lock held */
+void cat_stale_reset(void);             /* catalog_close: the list's rowsets are freed with their tablets */
 /* Marks rowsets stale in memory (write lock held); their files go when unpinned (catalog_gc). */
 void cat_rowset_mark_stale(CatRowset *rs);
 /* Deletes the files of rowsets whose last reference went away and frees them. Call without the lock. */

@@ -115,6 +115,12 @@ void cat_rowset_mark_stale(CatRowset *rs) {
     g_stale[g_nstale++] = rs;
 }
 
+void cat_stale_reset(void) {
+    free(g_stale);
+    g_stale = NULL;
+    g_nstale = g_capstale = 0;
+}
+
 /* Removes rs from the stale list (when its tablet is dropped the list must not keep a dangling pointer). */
 void cat_stale_forget(CatRowset *rs) {
     for (int i = 0; i < g_nstale; i++) {

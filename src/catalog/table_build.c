@@ -508,6 +508,7 @@ Status table_build(Session *s, const CreateTableStmt *c, CatDatabase *db, CatTab
             int n = 0;
             st = partitions_build(t, c->partition->defs, c->partition->ndefs, false, cat_auto_buckets(t), &parts, &n, err);
             if (!st) {
+                free(t->parts); /* the scratch list partitions_build grew */
                 t->parts = parts;
                 t->nparts = t->capparts = n;
                 cat_sort_partitions(t);
