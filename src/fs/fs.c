@@ -1,5 +1,5 @@
-/* The front of the storage layer: picks a driver by scheme, checks paths, and gives every driver error the
- * repository's name. Everything store-specific lives in the driver folders. */
+/* The front of the storage layer: picks a driver by scheme, checks paths, and gives every driver
+ * error the repository's name. Everything store-specific lives in the driver folders. */
 #include "fs/fs.h"
 
 #include <stdio.h>
@@ -16,7 +16,8 @@ static Status with_label(const Fs *fs, Error *err) {
     return STATUS_ERROR;
 }
 
-/* Paths are relative, '/'-separated, with no empty, "." or ".." component: a path can never escape the location. */
+/* Paths are relative, '/'-separated, with no empty, "." or ".." component: a path can never escape
+ * the location. */
 static Status check_path(const Fs *fs, const char *path, bool allow_empty, Error *err) {
     if (!path) path = "";
     if (!*path) {
@@ -29,10 +30,12 @@ static Status check_path(const Fs *fs, const char *path, bool allow_empty, Error
         const char *slash = strchr(p, '/');
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
         if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
-            if (!slash && n == 0 && allow_empty) break; /* one trailing '/' on a directory is fine */
-            err_set(err, ERR_INVALID_ARGUMENT,
-                    "invalid path '%s' under %s: use a relative path without empty, '.' or '..' parts", path,
-                    fs->location);
+            if (!slash && n == 0 && allow_empty)
+                break; /* one trailing '/' on a directory is fine */
+            err_set(
+                err, ERR_INVALID_ARGUMENT,
+                "invalid path '%s' under %s: use a relative path without empty, '.' or '..' parts",
+                path, fs->location);
             return with_label(fs, err);
         }
         p += n;
@@ -50,7 +53,8 @@ Status fs_open(const char *location, const FsProp *props, int nprops, Fs **out, 
     /* StarRocks strips trailing '/' from locations; keep "/" and "file:///" themselves intact. */
     const char *sep = strstr(location, "://");
     size_t min = sep ? (size_t)(sep - location) + 4 : 1;
-    while (n > min && location[n - 1] == '/') n--;
+    while (n > min && location[n - 1] == '/')
+        n--;
     fs->location = strndup(location, n);
     fs_retry_policy_default(&fs->retry);
     if (fs_retry_policy_from_props(&fs->retry, props, nprops, err)) goto fail;
@@ -99,11 +103,13 @@ void fs_describe(const Fs *fs, StrBuf *out) {
     fs->vt->describe(fs, out);
 }
 
-Status fs_open_read_range(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {
+Status fs_open_read_range(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out,
+                          Error *err) {
     *out = NULL;
     if (check_path(fs, path, false, err)) return STATUS_ERROR;
     if (offset < 0) {
-        err_set(err, ERR_INVALID_ARGUMENT, "negative read offset %lld for %s", (long long)offset, path);
+        err_set(err, ERR_INVALID_ARGUMENT, "negative read offset %lld for %s", (long long)offset,
+                path);
         return with_label(fs, err);
     }
     if (fs->vt->open_read(fs, path, offset, length, out, err)) return with_label(fs, err);
@@ -200,7 +206,8 @@ Status fs_read_all(Fs *fs, const char *path, size_t max, StrBuf *out, Error *err
         if (got == 0) break;
         total += got;
         if (total > max) {
-            st = err_set(err, ERR_FS, "%s/%s is larger than the %zu bytes expected", fs->location, path, max);
+            st = err_set(err, ERR_FS, "%s/%s is larger than the %zu bytes expected", fs->location,
+                         path, max);
             with_label(fs, err);
             break;
         }
@@ -224,22 +231,25 @@ static Status probe_list_cb(void *ctx, const FsEntry *e, Error *err) {
 Status fs_probe(Fs *fs, bool read_only, Error *err) {
     ProbeList pl = {NULL, false};
     if (read_only) {
-        if (fs_list(fs, "", false, probe_list_cb, &pl, err)) return err_prefix(err, "probe: cannot list: ");
+        if (fs_list(fs, "", false, probe_list_cb, &pl, err))
+            return err_prefix(err, "probe: cannot list: ");
         return STATUS_OK;
     }
     char name[96], body[128];
     uint64_t nonce = (uint64_t)clock_now_us() ^ ((uint64_t)(uintptr_t)&name << 16);
     snprintf(name, sizeof name, ".cairn_probe_%016llx", (unsigned long long)nonce);
     int n = snprintf(body, sizeof body, "cairn probe %016llx\n", (unsigned long long)nonce);
-    if (fs_write_all(fs, name, body, (size_t)n, err)) return err_prefix(err, "probe: cannot write: ");
+    if (fs_write_all(fs, name, body, (size_t)n, err))
+        return err_prefix(err, "probe: cannot write: ");
     StrBuf back = STRBUF_INIT;
     Status st = STATUS_OK;
     if (fs_read_all(fs, name, 4096, &back, err)) {
         err_prefix(err, "probe: wrote %s but cannot read it back: ", name);
         st = STATUS_ERROR;
     } else if (back.len != (size_t)n || memcmp(back.data, body, (size_t)n) != 0) {
-        st = err_set(err, ERR_FS, "probe: %s/%s read back %zu bytes that differ from the %d written", fs->location,
-                     name, back.len, n);
+        st =
+            err_set(err, ERR_FS, "probe: %s/%s read back %zu bytes that differ from the %d written",
+                    fs->location, name, back.len, n);
         with_label(fs, err);
     } else {
         pl.want = name;
@@ -247,7 +257,8 @@ Status fs_probe(Fs *fs, bool read_only, Error *err) {
             err_prefix(err, "probe: cannot list: ");
             st = STATUS_ERROR;
         } else if (!pl.found) {
-            st = err_set(err, ERR_FS, "probe: %s/%s was written but a listing of %s does not show it",
+            st = err_set(err, ERR_FS,
+                         "probe: %s/%s was written but a listing of %s does not show it",
                          fs->location, name, fs->location);
             with_label(fs, err);
         }
@@ -267,7 +278,8 @@ Status fs_probe(Fs *fs, bool read_only, Error *err) {
 char *fs_path_join(const char *prefix, const char *path) {
     StrBuf sb = STRBUF_INIT;
     sb_append(&sb, prefix ? prefix : "");
-    while (sb.len && sb.data[sb.len - 1] == '/') sb.data[--sb.len] = '\0';
+    while (sb.len && sb.data[sb.len - 1] == '/')
+        sb.data[--sb.len] = '\0';
     if (path && *path) {
         if (sb.len) sb_putc(&sb, '/');
         sb_append(&sb, path);
@@ -280,8 +292,8 @@ void fs_uri_encode(StrBuf *out, const char *s, bool keep_slash) {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         unsigned char c = *p;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-            c == '.' || c == '~' || (keep_slash && c == '/')) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
             sb_putc(out, (char)c);
         } else {
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};
@@ -308,7 +320,8 @@ int64_t fs_parse_time_ms(const char *s) {
             digits++;
             end++;
         }
-        while (digits > 0 && digits < 3) ms *= 10, digits++;
+        while (digits > 0 && digits < 3)
+            ms *= 10, digits++;
     }
     return (int64_t)timegm(&tm) * 1000 + ms;
 }

@@ -1,6 +1,6 @@
-/* libcurl plumbing shared by the s3, azure and webhdfs drivers. Easy handles are pooled; one CURLSH shares
- * connections, DNS and TLS sessions between them under a mutex per data kind, which is what makes a shared Fs
- * cheap to use from many worker threads. */
+/* libcurl plumbing shared by the s3, azure and webhdfs drivers. Easy handles are pooled; one CURLSH
+ * shares connections, DNS and TLS sessions between them under a mutex per data kind, which is what
+ * makes a shared Fs cheap to use from many worker threads. */
 #include "fs/http.h"
 
 #include <pthread.h>
@@ -49,17 +49,22 @@ Status http_config_from_props(HttpConfig *cfg, const FsProp *props, int nprops, 
     bool b;
     if ((v = fs_prop_get(props, nprops, "fs.http.connect_timeout_ms"))) {
         if (!str_to_int64(v, &n) || n < 1)
-            return err_set(err, ERR_INVALID_ARGUMENT, "property 'fs.http.connect_timeout_ms' = '%s' must be a positive integer", v);
+            return err_set(
+                err, ERR_INVALID_ARGUMENT,
+                "property 'fs.http.connect_timeout_ms' = '%s' must be a positive integer", v);
         cfg->connect_timeout_ms = (long)n;
     }
     if ((v = fs_prop_get(props, nprops, "fs.http.low_speed_time_s"))) {
         if (!str_to_int64(v, &n) || n < 1)
-            return err_set(err, ERR_INVALID_ARGUMENT, "property 'fs.http.low_speed_time_s' = '%s' must be a positive integer", v);
+            return err_set(err, ERR_INVALID_ARGUMENT,
+                           "property 'fs.http.low_speed_time_s' = '%s' must be a positive integer",
+                           v);
         cfg->low_speed_time_s = (long)n;
     }
     if ((v = fs_prop_get(props, nprops, "fs.http.insecure_tls"))) {
         if (!str_to_bool(v, &b))
-            return err_set(err, ERR_INVALID_ARGUMENT, "property 'fs.http.insecure_tls' = '%s' must be true or false", v);
+            return err_set(err, ERR_INVALID_ARGUMENT,
+                           "property 'fs.http.insecure_tls' = '%s' must be true or false", v);
         cfg->insecure = b;
     }
     cfg->ca_file = fs_prop_get(props, nprops, "fs.http.ca_file");
@@ -72,7 +77,8 @@ HttpPool *http_pool_new(const HttpConfig *cfg) {
     HttpPool *p = calloc(1, sizeof *p);
     if (!p) abort();
     pthread_mutex_init(&p->mu, NULL);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&p->share_mu[i], NULL);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&p->share_mu[i], NULL);
     p->share = curl_share_init();
     curl_share_setopt(p->share, CURLSHOPT_LOCKFUNC, share_lock);
     curl_share_setopt(p->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
@@ -95,13 +101,15 @@ HttpPool *http_pool_new(const HttpConfig *cfg) {
 
 void http_pool_free(HttpPool *p) {
     if (!p) return;
-    for (size_t i = 0; i < p->idle.len; i++) curl_easy_cleanup(p->idle.items[i]);
+    for (size_t i = 0; i < p->idle.len; i++)
+        curl_easy_cleanup(p->idle.items[i]);
     vec_free(&p->idle);
     curl_share_cleanup(p->share);
     curl_slist_free_all(p->resolve);
     free(p->ca_file);
     pthread_mutex_destroy(&p->mu);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&p->share_mu[i]);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&p->share_mu[i]);
     free(p);
 }
 
@@ -145,8 +153,10 @@ const char *http_response_header(const HttpResponse *r, const char *name, char *
         if (len > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
             const char *v = p + nl + 1;
             const char *end = p + len;
-            while (v < end && (*v == ' ' || *v == '\t')) v++;
-            while (end > v && (end[-1] == '\r' || end[-1] == ' ')) end--;
+            while (v < end && (*v == ' ' || *v == '\t'))
+                v++;
+            while (end > v && (end[-1] == '\r' || end[-1] == ' '))
+                end--;
             size_t vl = (size_t)(end - v) < cap - 1 ? (size_t)(end - v) : cap - 1;
             memcpy(buf, v, vl);
             buf[vl] = '\0';
@@ -169,7 +179,8 @@ const char *http_url_for_msg(const char *url, char *buf, size_t cap) {
 static size_t header_cb(char *data, size_t size, size_t nitems, void *ctx) {
     HttpResponse *r = ctx;
     size_t n = size * nitems;
-    /* A new status line starts a new response (redirects, 100 Continue): keep only the last one's headers. */
+    /* A new status line starts a new response (redirects, 100 Continue): keep only the last one's
+     * headers. */
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) sb_reset(&r->headers);
     sb_appendn(&r->headers, data, n);
     return n;
@@ -201,11 +212,15 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *ctx) {
     return n;
 }
 
-/* Common options; the returned list holds the caller's headers plus ours and must be freed by the caller. */
-static struct curl_slist *setup(HttpPool *p, CURL *e, const HttpRequest *req, HttpResponse *resp, ReadSrc *src) {
+/* Common options; the returned list holds the caller's headers plus ours and must be freed by the
+ * caller. */
+static struct curl_slist *setup(HttpPool *p, CURL *e, const HttpRequest *req, HttpResponse *resp,
+                                ReadSrc *src) {
     struct curl_slist *h = NULL;
-    for (struct curl_slist *it = req->headers; it; it = it->next) h = curl_slist_append(h, it->data);
-    h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip (and no 1 s stall on servers that ignore it) */
+    for (struct curl_slist *it = req->headers; it; it = it->next)
+        h = curl_slist_append(h, it->data);
+    h = curl_slist_append(
+        h, "Expect:"); /* no 100-continue round trip (and no 1 s stall on servers that ignore it) */
     curl_easy_setopt(e, CURLOPT_URL, req->url);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(e, CURLOPT_SHARE, p->share);
@@ -237,7 +252,8 @@ static struct curl_slist *setup(HttpPool *p, CURL *e, const HttpRequest *req, Ht
         curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
         curl_easy_setopt(e, CURLOPT_READDATA, src);
         curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->body_len);
-        if (strcmp(req->method, "PUT") != 0) curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+        if (strcmp(req->method, "PUT") != 0)
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
     } else if (strcmp(req->method, "GET") != 0) {
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
         if (strcmp(req->method, "PUT") == 0 || strcmp(req->method, "POST") == 0) {
@@ -256,14 +272,17 @@ static Status transport_error(CURLcode rc, const char *errbuf, const HttpRequest
     switch (rc) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
-        return err_set(err, ERR_FS, "cannot reach %s %s: TLS verification failed: %s (check the endpoint, or fs.http.ca_file)",
+        return err_set(err, ERR_FS,
+                       "cannot reach %s %s: TLS verification failed: %s (check the endpoint, or "
+                       "fs.http.ca_file)",
                        req->method, u, detail);
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
-        return err_set(err, ERR_INVALID_ARGUMENT, "cannot reach %s %s: %s (check the endpoint)", req->method, u,
-                       detail);
+        return err_set(err, ERR_INVALID_ARGUMENT, "cannot reach %s %s: %s (check the endpoint)",
+                       req->method, u, detail);
     case CURLE_COULDNT_RESOLVE_HOST:
-        return err_set(err, ERR_FS_TRANSIENT, "cannot reach %s %s: cannot resolve the host name (check the endpoint): %s",
+        return err_set(err, ERR_FS_TRANSIENT,
+                       "cannot reach %s %s: cannot resolve the host name (check the endpoint): %s",
                        req->method, u, detail);
     default:
         return err_set(err, ERR_FS_TRANSIENT, "cannot reach %s %s: %s", req->method, u, detail);
@@ -338,7 +357,8 @@ static void stream_pump(HttpStream *s) {
     }
 }
 
-Status http_stream_open(HttpPool *p, const HttpRequest *req, HttpStream **out, HttpResponse *head, Error *err) {
+Status http_stream_open(HttpPool *p, const HttpRequest *req, HttpStream **out, HttpResponse *head,
+                        Error *err) {
     *out = NULL;
     HttpStream *s = calloc(1, sizeof *s);
     if (!s) abort();
@@ -394,7 +414,8 @@ Status http_stream_read(HttpStream *s, void *buf, size_t cap, size_t *got, Error
         *got = n;
         return STATUS_OK;
     }
-    if (s->done && s->result != CURLE_OK) return transport_error(s->result, s->errbuf, &s->req, err);
+    if (s->done && s->result != CURLE_OK)
+        return transport_error(s->result, s->errbuf, &s->req, err);
     return STATUS_OK;
 }
 
@@ -404,7 +425,8 @@ void http_stream_close(HttpStream *s) {
     curl_multi_cleanup(s->m);
     curl_easy_setopt(s->e, CURLOPT_ERRORBUFFER, NULL);
     curl_easy_setopt(s->e, CURLOPT_HTTPHEADER, NULL);
-    /* A stream closed early leaves its connection mid-body: only a cleanly finished one may be reused. */
+    /* A stream closed early leaves its connection mid-body: only a cleanly finished one may be
+     * reused. */
     if (s->done && s->result == CURLE_OK)
         pool_put(s->pool, s->e);
     else

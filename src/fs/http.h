@@ -1,8 +1,9 @@
-/* HTTP for the remote drivers, over libcurl: a pool of easy handles sharing one connection cache (so threads
- * reuse keep-alive connections), whole-body requests, and pull-style streaming GETs that never hold more than
- * what the socket delivered. This layer reports transport failures (ERR_FS_TRANSIENT) but does not interpret
- * HTTP statuses: each driver maps its store's error bodies. URLs in messages lose their query string (a SAS
- * token or signature never reaches a message). */
+/* HTTP for the remote drivers, over libcurl: a pool of easy handles sharing one connection cache
+ * (so threads reuse keep-alive connections), whole-body requests, and pull-style streaming GETs
+ * that never hold more than what the socket delivered. This layer reports transport failures
+ * (ERR_FS_TRANSIENT) but does not interpret HTTP statuses: each driver maps its store's error
+ * bodies. URLs in messages lose their query string (a SAS token or signature never reaches a
+ * message). */
 #ifndef CAIRN_FS_HTTP_H
 #define CAIRN_FS_HTTP_H
 
@@ -14,32 +15,36 @@
 #include "util/strbuf.h"
 
 typedef struct HttpConfig {
-    long connect_timeout_ms;  /* default 10000 */
-    long low_speed_time_s;    /* a transfer slower than 1 KiB/s for this long fails (timeout); default 60 */
-    bool insecure;            /* skip TLS verification (fs.http.insecure_tls = true; tests only) */
-    const char *ca_file;      /* fs.http.ca_file, or NULL for the system store; copied */
-    const char *resolve;      /* fs.http.resolve "host:port:addr[,host:port:addr]" (curl --resolve); copied */
+    long connect_timeout_ms; /* default 10000 */
+    long low_speed_time_s; /* a transfer slower than 1 KiB/s for this long fails (timeout); default
+                              60 */
+    bool insecure;         /* skip TLS verification (fs.http.insecure_tls = true; tests only) */
+    const char *ca_file;   /* fs.http.ca_file, or NULL for the system store; copied */
+    const char
+        *resolve; /* fs.http.resolve "host:port:addr[,host:port:addr]" (curl --resolve); copied */
 } HttpConfig;
 
 /* Reads fs.http.* properties into cfg (strings point into props). */
-Status http_config_from_props(HttpConfig *cfg, const FsProp *props, int nprops, Error *err) MUST_CHECK;
+Status http_config_from_props(HttpConfig *cfg, const FsProp *props, int nprops,
+                              Error *err) MUST_CHECK;
 
 typedef struct HttpPool HttpPool; /* thread-safe */
 HttpPool *http_pool_new(const HttpConfig *cfg);
 void http_pool_free(HttpPool *p);
 
 typedef struct HttpRequest {
-    const char *method;          /* "GET", "PUT", "POST", "DELETE", "HEAD" */
-    const char *url;             /* fully encoded */
-    struct curl_slist *headers;  /* not owned */
-    const void *body;            /* request body, or NULL */
+    const char *method;         /* "GET", "PUT", "POST", "DELETE", "HEAD" */
+    const char *url;            /* fully encoded */
+    struct curl_slist *headers; /* not owned */
+    const void *body;           /* request body, or NULL */
     size_t body_len;
     bool follow_redirects;
 } HttpRequest;
 
 typedef struct HttpResponse {
     long status;
-    StrBuf body;    /* response body (bounded to 1 MiB for whole-body requests unless asked otherwise) */
+    StrBuf
+        body; /* response body (bounded to 1 MiB for whole-body requests unless asked otherwise) */
     StrBuf headers; /* the final response's header lines */
 } HttpResponse;
 
@@ -51,8 +56,8 @@ const char *http_response_header(const HttpResponse *r, const char *name, char *
 /* Sends a request and collects the whole response. Fails only on transport errors. */
 Status http_perform(HttpPool *p, const HttpRequest *req, HttpResponse *resp, Error *err) MUST_CHECK;
 
-/* A streaming GET. http_stream_open returns once the status is known; for a status >= 300 the (small) error
- * body is already in head->body and the stream is finished. */
+/* A streaming GET. http_stream_open returns once the status is known; for a status >= 300 the
+ * (small) error body is already in head->body and the stream is finished. */
 typedef struct HttpStream HttpStream;
 Status http_stream_open(HttpPool *p, const HttpRequest *req, HttpStream **out, HttpResponse *head,
                         Error *err) MUST_CHECK;

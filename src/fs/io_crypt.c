@@ -1,8 +1,9 @@
-/* AES-256-GCM over a stream, in independently authenticated chunks so nothing waits for the end of a file and
- * memory stays at one chunk. Format (docs/storage-drivers.md): a 20-byte header "CAIRNAE1" | chunk size (u32 BE)
- * | 8 random nonce-prefix bytes; then chunks of ciphertext + 16-byte tag. Chunk i uses nonce prefix||u32 BE i and
- * authenticates header||u64 BE i||final-flag, so reordering, splicing between files and truncation (the last
- * chunk must carry the final flag; an empty final chunk is written when needed) all fail authentication. */
+/* AES-256-GCM over a stream, in independently authenticated chunks so nothing waits for the end of
+ * a file and memory stays at one chunk. Format (docs/storage-drivers.md): a 20-byte header
+ * "CAIRNAE1" | chunk size (u32 BE) | 8 random nonce-prefix bytes; then chunks of ciphertext +
+ * 16-byte tag. Chunk i uses nonce prefix||u32 BE i and authenticates header||u64 BE i||final-flag,
+ * so reordering, splicing between files and truncation (the last chunk must carry the final flag;
+ * an empty final chunk is written when needed) all fail authentication. */
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -29,25 +30,30 @@ typedef struct CryptFilter {
 } CryptFilter;
 
 static void be32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8),
+    p[3] = (uint8_t)v;
 }
 
-static void chunk_params(const CryptFilter *c, bool final, uint8_t iv[12], uint8_t aad[HDR_LEN + 9]) {
+static void chunk_params(const CryptFilter *c, bool final, uint8_t iv[12],
+                         uint8_t aad[HDR_LEN + 9]) {
     memcpy(iv, c->hdr + 12, 8);
     be32(iv + 8, (uint32_t)c->index);
     memcpy(aad, c->hdr, HDR_LEN);
-    for (int i = 0; i < 8; i++) aad[HDR_LEN + i] = (uint8_t)(c->index >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++)
+        aad[HDR_LEN + i] = (uint8_t)(c->index >> (56 - 8 * i));
     aad[HDR_LEN + 8] = final ? 1 : 0;
 }
 
 static Status seal_chunk(CryptFilter *c, bool final, Error *err) {
     uint8_t iv[12], aad[HDR_LEN + 9];
     int n = 0, k = 0;
-    if (c->index > 0xFFFFFFFFull) return err_set(err, ERR_INVALID_ARGUMENT, "file too large to encrypt (> 256 TiB)");
+    if (c->index > 0xFFFFFFFFull)
+        return err_set(err, ERR_INVALID_ARGUMENT, "file too large to encrypt (> 256 TiB)");
     chunk_params(c, final, iv, aad);
     if (!EVP_EncryptInit_ex(c->ctx, NULL, NULL, c->key, iv) ||
         !EVP_EncryptUpdate(c->ctx, NULL, &n, aad, sizeof aad) ||
-        !EVP_EncryptUpdate(c->ctx, c->out, &n, c->buf, (int)c->len) || !EVP_EncryptFinal_ex(c->ctx, c->out + n, &k) ||
+        !EVP_EncryptUpdate(c->ctx, c->out, &n, c->buf, (int)c->len) ||
+        !EVP_EncryptFinal_ex(c->ctx, c->out + n, &k) ||
         !EVP_CIPHER_CTX_ctrl(c->ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, c->out + n + k))
         return err_set(err, ERR_INTERNAL, "AES-256-GCM encryption failed in OpenSSL");
     c->index++;
@@ -59,7 +65,8 @@ static Status enc_header(CryptFilter *c, Error *err) {
     if (c->hdr_len) return STATUS_OK;
     memcpy(c->hdr, MAGIC, 8);
     be32(c->hdr + 8, c->chunk);
-    if (RAND_bytes(c->hdr + 12, 8) != 1) return err_set(err, ERR_INTERNAL, "no random bytes for an encryption nonce");
+    if (RAND_bytes(c->hdr + 12, 8) != 1)
+        return err_set(err, ERR_INTERNAL, "no random bytes for an encryption nonce");
     c->hdr_len = HDR_LEN;
     return io_filter_emit(&c->base, c->hdr, HDR_LEN, err);
 }
@@ -68,7 +75,8 @@ static Status enc_process(IoFilter *f, const uint8_t *in, size_t n, Error *err) 
     CryptFilter *c = (CryptFilter *)f;
     if (enc_header(c, err)) return STATUS_ERROR;
     while (n > 0) {
-        /* A full chunk is sealed only once more data arrives: only then is it known not to be the last. */
+        /* A full chunk is sealed only once more data arrives: only then is it known not to be the
+         * last. */
         if (c->len == c->chunk && seal_chunk(c, false, err)) return STATUS_ERROR;
         size_t k = c->chunk - c->len < n ? c->chunk - c->len : n;
         memcpy(c->buf + c->len, in, k);
@@ -86,8 +94,9 @@ static Status enc_finish(IoFilter *f, Error *err) {
 }
 
 static Status open_chunk(CryptFilter *c, bool final, Error *err) {
-    if (c->len < TAG_LEN) return err_set(err, ERR_CORRUPT, "encrypted data is truncated (chunk %llu has no tag)",
-                                         (unsigned long long)c->index);
+    if (c->len < TAG_LEN)
+        return err_set(err, ERR_CORRUPT, "encrypted data is truncated (chunk %llu has no tag)",
+                       (unsigned long long)c->index);
     uint8_t iv[12], aad[HDR_LEN + 9];
     int n = 0, k = 0;
     size_t clen = c->len - TAG_LEN;
@@ -99,11 +108,13 @@ static Status open_chunk(CryptFilter *c, bool final, Error *err) {
         EVP_DecryptFinal_ex(c->ctx, c->out + n, &k) <= 0) {
         if (final)
             return err_set(err, ERR_CORRUPT,
-                           "encrypted data fails authentication at chunk %llu: wrong key, modified or truncated data",
+                           "encrypted data fails authentication at chunk %llu: wrong key, modified "
+                           "or truncated data",
                            (unsigned long long)c->index);
-        return err_set(err, ERR_CORRUPT,
-                       "encrypted data fails authentication at chunk %llu: wrong key or modified data",
-                       (unsigned long long)c->index);
+        return err_set(
+            err, ERR_CORRUPT,
+            "encrypted data fails authentication at chunk %llu: wrong key or modified data",
+            (unsigned long long)c->index);
     }
     c->index++;
     c->len = 0;
@@ -118,13 +129,15 @@ static Status dec_process(IoFilter *f, const uint8_t *in, size_t n, Error *err) 
         if (c->hdr_len == HDR_LEN) {
             if (memcmp(c->hdr, MAGIC, 8) != 0)
                 return err_set(err, ERR_CORRUPT, "data is not cairn-encrypted (bad header magic)");
-            c->chunk = ((uint32_t)c->hdr[8] << 24) | ((uint32_t)c->hdr[9] << 16) | ((uint32_t)c->hdr[10] << 8) |
-                       c->hdr[11];
+            c->chunk = ((uint32_t)c->hdr[8] << 24) | ((uint32_t)c->hdr[9] << 16) |
+                       ((uint32_t)c->hdr[10] << 8) | c->hdr[11];
             if (c->chunk < 4096 || c->chunk > (16u << 20))
-                return err_set(err, ERR_CORRUPT, "encrypted data header has an invalid chunk size %u", c->chunk);
+                return err_set(err, ERR_CORRUPT,
+                               "encrypted data header has an invalid chunk size %u", c->chunk);
             c->buf = malloc(c->chunk + TAG_LEN);
             c->out = malloc(c->chunk + TAG_LEN);
-            if (!c->buf || !c->out) return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for decryption");
+            if (!c->buf || !c->out)
+                return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for decryption");
         }
     }
     size_t full = (size_t)c->chunk + TAG_LEN;
@@ -141,7 +154,8 @@ static Status dec_process(IoFilter *f, const uint8_t *in, size_t n, Error *err) 
 
 static Status dec_finish(IoFilter *f, Error *err) {
     CryptFilter *c = (CryptFilter *)f;
-    if (c->hdr_len < HDR_LEN) return err_set(err, ERR_CORRUPT, "encrypted data is truncated (incomplete header)");
+    if (c->hdr_len < HDR_LEN)
+        return err_set(err, ERR_CORRUPT, "encrypted data is truncated (incomplete header)");
     return open_chunk(c, true, err);
 }
 
@@ -187,5 +201,6 @@ IoFilter *io_filter_decrypt_new(const uint8_t key[32]) {
 
 void io_crypt_key_from_passphrase(const char *passphrase, uint8_t key[32]) {
     static const unsigned char salt[] = "cairn-repository-key-v1";
-    PKCS5_PBKDF2_HMAC(passphrase, (int)strlen(passphrase), salt, sizeof salt - 1, 100000, EVP_sha256(), 32, key);
+    PKCS5_PBKDF2_HMAC(passphrase, (int)strlen(passphrase), salt, sizeof salt - 1, 100000,
+                      EVP_sha256(), 32, key);
 }

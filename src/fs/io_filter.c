@@ -1,5 +1,6 @@
-/* The filter chain and the simple filters (count, sha256, xxh3, rate). A chain links each filter's output
- * sink to the next filter's process function, so one io_chain_write pushes bytes through every stage. */
+/* The filter chain and the simple filters (count, sha256, xxh3, rate). A chain links each filter's
+ * output sink to the next filter's process function, so one io_chain_write pushes bytes through
+ * every stage. */
 #include "fs/io_filter.h"
 
 #include <stdlib.h>
@@ -58,7 +59,8 @@ Status io_chain_finish(IoChain *c, Error *err) {
 
 void io_chain_free(IoChain *c) {
     if (!c) return;
-    for (size_t i = 0; i < c->filters.len; i++) c->filters.items[i]->vt->free(c->filters.items[i]);
+    for (size_t i = 0; i < c->filters.len; i++)
+        c->filters.items[i]->vt->free(c->filters.items[i]);
     vec_free(&c->filters);
     free(c);
 }
@@ -187,7 +189,8 @@ typedef struct RateFilter {
 
 static Status rate_process(IoFilter *f, const uint8_t *in, size_t n, Error *err) {
     RateFilter *r = (RateFilter *)f;
-    /* Charge in slices so one large write does not wait for the whole amount before passing anything. */
+    /* Charge in slices so one large write does not wait for the whole amount before passing
+     * anything. */
     while (n > 0) {
         size_t k = n > 65536 ? 65536 : n;
         rate_limiter_acquire(r->rl, (int64_t)k);

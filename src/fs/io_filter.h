@@ -1,9 +1,9 @@
-/* io filters: small push-style transforms chained between a stream and its destination, e.g. on upload
- *   file bytes -> count -> sha256 -> zstd -> encrypt -> sha256 -> FsWriter
- * and on download   FsReader -> decrypt -> zstd decompress -> sha256 -> local file.
- * Each filter receives bytes with io_chain_write, emits what it produces to the next one, and flushes on
- * io_chain_finish (where decryption and decompression detect truncation). Nothing buffers a whole file:
- * zstd holds its window, encryption one 64 KiB chunk. A chain is used by one thread; a RateLimiter is shared. */
+/* io filters: small push-style transforms chained between a stream and its destination, e.g. on
+ * upload file bytes -> count -> sha256 -> zstd -> encrypt -> sha256 -> FsWriter and on download
+ * FsReader -> decrypt -> zstd decompress -> sha256 -> local file. Each filter receives bytes with
+ * io_chain_write, emits what it produces to the next one, and flushes on io_chain_finish (where
+ * decryption and decompression detect truncation). Nothing buffers a whole file: zstd holds its
+ * window, encryption one 64 KiB chunk. A chain is used by one thread; a RateLimiter is shared. */
 #ifndef CAIRN_FS_IO_FILTER_H
 #define CAIRN_FS_IO_FILTER_H
 
@@ -42,7 +42,8 @@ Status io_filter_emit(IoFilter *f, const void *buf, size_t n, Error *err) MUST_C
 /* A chain: filters in order, then the sink. The chain owns its filters. */
 typedef struct IoChain IoChain;
 IoChain *io_chain_new(IoSink sink);
-/* Appends f (ownership passes to the chain); returns f so callers can keep a handle to read results. */
+/* Appends f (ownership passes to the chain); returns f so callers can keep a handle to read
+ * results. */
 IoFilter *io_chain_add(IoChain *c, IoFilter *f);
 Status io_chain_write(IoChain *c, const void *buf, size_t n, Error *err) MUST_CHECK;
 Status io_chain_finish(IoChain *c, Error *err) MUST_CHECK;
@@ -58,8 +59,8 @@ const char *io_filter_sha256_hex(const IoFilter *f); /* 64 lowercase hex chars *
 IoFilter *io_filter_xxh3_new(void);
 uint64_t io_filter_xxh3_value(const IoFilter *f);
 
-/* zstd streaming compression (level 1..19) and decompression. Decompression fails with ERR_CORRUPT on
- * malformed or truncated input. */
+/* zstd streaming compression (level 1..19) and decompression. Decompression fails with ERR_CORRUPT
+ * on malformed or truncated input. */
 IoFilter *io_filter_zstd_compress_new(int level);
 IoFilter *io_filter_zstd_decompress_new(void);
 
@@ -71,10 +72,11 @@ IoFilter *io_filter_decrypt_new(const uint8_t key[32]);
 /* Derives a 32-byte key from a passphrase (PBKDF2-HMAC-SHA256, 100000 rounds, fixed salt). */
 void io_crypt_key_from_passphrase(const char *passphrase, uint8_t key[32]);
 
-/* Token-bucket rate limiter shared by any number of threads (one per process for max_upload_speed_kbps).
- * rate 0 = unlimited. Thread-safe: a mutex guards the bucket. */
+/* Token-bucket rate limiter shared by any number of threads (one per process for
+ * max_upload_speed_kbps). rate 0 = unlimited. Thread-safe: a mutex guards the bucket. */
 typedef struct RateLimiter RateLimiter;
-RateLimiter *rate_limiter_new(int64_t bytes_per_sec, int64_t burst_bytes); /* burst 0 = rate/4, >= 64 KiB */
+RateLimiter *rate_limiter_new(int64_t bytes_per_sec,
+                              int64_t burst_bytes); /* burst 0 = rate/4, >= 64 KiB */
 void rate_limiter_free(RateLimiter *rl);
 void rate_limiter_set_rate(RateLimiter *rl, int64_t bytes_per_sec);
 /* Blocks until n bytes may pass. */

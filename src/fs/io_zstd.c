@@ -1,5 +1,6 @@
-/* zstd filters over the streaming API: compression emits as the output buffer fills; decompression checks at
- * the end that the last frame was complete, so a truncated file is an error and not silently short. */
+/* zstd filters over the streaming API: compression emits as the output buffer fills; decompression
+ * checks at the end that the last frame was complete, so a truncated file is an error and not
+ * silently short. */
 #include <stdlib.h>
 #include <zstd.h>
 
@@ -21,7 +22,8 @@ static Status zc_process(IoFilter *f, const uint8_t *in, size_t n, Error *err) {
     while (ib.pos < ib.size) {
         ZSTD_outBuffer ob = {z->out, z->out_cap, 0};
         size_t r = ZSTD_compressStream2(z->cctx, &ob, &ib, ZSTD_e_continue);
-        if (ZSTD_isError(r)) return err_set(err, ERR_INTERNAL, "zstd compression failed: %s", ZSTD_getErrorName(r));
+        if (ZSTD_isError(r))
+            return err_set(err, ERR_INTERNAL, "zstd compression failed: %s", ZSTD_getErrorName(r));
         if (io_filter_emit(f, z->out, ob.pos, err)) return STATUS_ERROR;
     }
     return STATUS_OK;
@@ -34,7 +36,8 @@ static Status zc_finish(IoFilter *f, Error *err) {
     do {
         ZSTD_outBuffer ob = {z->out, z->out_cap, 0};
         r = ZSTD_compressStream2(z->cctx, &ob, &ib, ZSTD_e_end);
-        if (ZSTD_isError(r)) return err_set(err, ERR_INTERNAL, "zstd compression failed: %s", ZSTD_getErrorName(r));
+        if (ZSTD_isError(r))
+            return err_set(err, ERR_INTERNAL, "zstd compression failed: %s", ZSTD_getErrorName(r));
         if (io_filter_emit(f, z->out, ob.pos, err)) return STATUS_ERROR;
     } while (r != 0);
     return STATUS_OK;
@@ -62,13 +65,16 @@ static Status zd_finish(IoFilter *f, Error *err) {
         ZSTD_inBuffer ib = {NULL, 0, 0};
         ZSTD_outBuffer ob = {z->out, z->out_cap, 0};
         size_t r = ZSTD_decompressStream(z->dctx, &ob, &ib);
-        if (ZSTD_isError(r)) return err_set(err, ERR_CORRUPT, "zstd data is corrupt: %s", ZSTD_getErrorName(r));
+        if (ZSTD_isError(r))
+            return err_set(err, ERR_CORRUPT, "zstd data is corrupt: %s", ZSTD_getErrorName(r));
         if (io_filter_emit(f, z->out, ob.pos, err)) return STATUS_ERROR;
         if (ob.pos == 0) break;
         z->last_ret = r;
     }
-    if (!z->saw_input) return err_set(err, ERR_CORRUPT, "zstd data is empty (expected at least one frame)");
-    if (z->last_ret != 0) return err_set(err, ERR_CORRUPT, "zstd data is truncated (the last frame is incomplete)");
+    if (!z->saw_input)
+        return err_set(err, ERR_CORRUPT, "zstd data is empty (expected at least one frame)");
+    if (z->last_ret != 0)
+        return err_set(err, ERR_CORRUPT, "zstd data is truncated (the last frame is incomplete)");
     return STATUS_OK;
 }
 

@@ -1,5 +1,6 @@
-/* Repository properties: lookup, secret detection and redaction (secrets never reach messages, logs or SHOW
- * output), and validation against the location's scheme before any driver touches the network. */
+/* Repository properties: lookup, secret detection and redaction (secrets never reach messages, logs
+ * or SHOW output), and validation against the location's scheme before any driver touches the
+ * network. */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -15,13 +16,15 @@ const char *fs_prop_get(const FsProp *props, int nprops, const char *key) {
 }
 
 bool fs_prop_is_secret(const char *key) {
-    static const char *const needles[] = {"secret", "password", "passwd", "token", "shared_key", "sas",
-                                          "keytab", "private", "credential", "encryption_key"};
+    static const char *const needles[] = {"secret",     "password",      "passwd", "token",
+                                          "shared_key", "sas",           "keytab", "private",
+                                          "credential", "encryption_key"};
     if (!key) return false;
     char low[256];
     size_t n = strlen(key);
     if (n >= sizeof low) n = sizeof low - 1;
-    for (size_t i = 0; i < n; i++) low[i] = (char)tolower((unsigned char)key[i]);
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)key[i]);
     low[n] = '\0';
     for (size_t i = 0; i < sizeof needles / sizeof *needles; i++)
         if (strstr(low, needles[i])) return true;
@@ -47,9 +50,9 @@ const char *fs_scheme_driver(const char *location) {
         const char *prefix;
         const char *driver;
     } schemes[] = {
-        {"file://", "posix"},  {"s3://", "s3"},       {"s3a://", "s3"},       {"s3n://", "s3"},
-        {"gs://", "s3"},       {"oss://", "s3"},      {"cosn://", "s3"},      {"wasb://", "azure"},
-        {"wasbs://", "azure"}, {"abfs://", "azure"},  {"abfss://", "azure"},  {"hdfs://", "webhdfs"},
+        {"file://", "posix"},  {"s3://", "s3"},      {"s3a://", "s3"},      {"s3n://", "s3"},
+        {"gs://", "s3"},       {"oss://", "s3"},     {"cosn://", "s3"},     {"wasb://", "azure"},
+        {"wasbs://", "azure"}, {"abfs://", "azure"}, {"abfss://", "azure"}, {"hdfs://", "webhdfs"},
     };
     if (!location) return NULL;
     if (location[0] == '/') return "posix";
@@ -62,25 +65,27 @@ static Status check_bool(const FsProp *props, int nprops, const char *key, Error
     const char *v = fs_prop_get(props, nprops, key);
     bool b;
     if (v && !str_to_bool(v, &b))
-        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be true or false", key, v);
+        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be true or false", key,
+                       v);
     return STATUS_OK;
 }
 
-static Status check_pair(const FsProp *props, int nprops, const char *id_key, const char *secret_key,
-                         Error *err) {
-    const char *id = fs_prop_get(props, nprops, id_key), *secret = fs_prop_get(props, nprops, secret_key);
+static Status check_pair(const FsProp *props, int nprops, const char *id_key,
+                         const char *secret_key, Error *err) {
+    const char *id = fs_prop_get(props, nprops, id_key),
+               *secret = fs_prop_get(props, nprops, secret_key);
     if (id && *id && !(secret && *secret))
-        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' is set but '%s' is missing: set both", id_key,
-                       secret_key);
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "property '%s' is set but '%s' is missing: set both", id_key, secret_key);
     if (secret && *secret && !(id && *id))
-        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' is set but '%s' is missing: set both",
-                       secret_key, id_key);
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "property '%s' is set but '%s' is missing: set both", secret_key, id_key);
     return STATUS_OK;
 }
 
 static Status validate_s3(const char *location, const FsProp *props, int nprops, Error *err) {
-    static const char *const bools[] = {"aws.s3.use_instance_profile", "aws.s3.enable_path_style_access",
-                                        "aws.s3.enable_ssl"};
+    static const char *const bools[] = {"aws.s3.use_instance_profile",
+                                        "aws.s3.enable_path_style_access", "aws.s3.enable_ssl"};
     for (size_t i = 0; i < sizeof bools / sizeof *bools; i++)
         if (check_bool(props, nprops, bools[i], err)) return STATUS_ERROR;
     if (check_pair(props, nprops, "aws.s3.access_key", "aws.s3.secret_key", err) ||
@@ -91,19 +96,24 @@ static Status validate_s3(const char *location, const FsProp *props, int nprops,
     const char *arn = fs_prop_get(props, nprops, "aws.s3.iam_role_arn");
     if (arn && !str_has_prefix(arn, "arn:"))
         return err_set(err, ERR_INVALID_ARGUMENT,
-                       "property 'aws.s3.iam_role_arn' = '%s' is not an ARN (expected arn:aws:iam::<account>:role/<name>)",
+                       "property 'aws.s3.iam_role_arn' = '%s' is not an ARN (expected "
+                       "arn:aws:iam::<account>:role/<name>)",
                        arn);
     if (fs_prop_get(props, nprops, "aws.s3.external_id") && !arn)
-        return err_set(err, ERR_INVALID_ARGUMENT,
-                       "property 'aws.s3.external_id' needs 'aws.s3.iam_role_arn' (the role it is passed to)");
+        return err_set(
+            err, ERR_INVALID_ARGUMENT,
+            "property 'aws.s3.external_id' needs 'aws.s3.iam_role_arn' (the role it is passed to)");
     if (str_has_iprefix(location, "oss://") && !fs_prop_get(props, nprops, "fs.oss.endpoint") &&
         !fs_prop_get(props, nprops, "aws.s3.endpoint"))
         return err_set(err, ERR_INVALID_ARGUMENT,
-                       "an oss:// location needs property 'fs.oss.endpoint' (e.g. oss-cn-hangzhou.aliyuncs.com)");
-    if (str_has_iprefix(location, "cosn://") && !fs_prop_get(props, nprops, "fs.cosn.bucket.endpoint_suffix") &&
+                       "an oss:// location needs property 'fs.oss.endpoint' (e.g. "
+                       "oss-cn-hangzhou.aliyuncs.com)");
+    if (str_has_iprefix(location, "cosn://") &&
+        !fs_prop_get(props, nprops, "fs.cosn.bucket.endpoint_suffix") &&
         !fs_prop_get(props, nprops, "aws.s3.endpoint"))
         return err_set(err, ERR_INVALID_ARGUMENT,
-                       "a cosn:// location needs property 'fs.cosn.bucket.endpoint_suffix' (e.g. cos.ap-beijing.myqcloud.com)");
+                       "a cosn:// location needs property 'fs.cosn.bucket.endpoint_suffix' (e.g. "
+                       "cos.ap-beijing.myqcloud.com)");
     return STATUS_OK;
 }
 
@@ -111,33 +121,41 @@ static Status validate_azure(const FsProp *props, int nprops, Error *err) {
     const char *key = fs_prop_get(props, nprops, "azure.blob.shared_key");
     const char *sas = fs_prop_get(props, nprops, "azure.blob.sas_token");
     if (!(key && *key) && !(sas && *sas))
-        return err_set(err, ERR_INVALID_ARGUMENT,
-                       "an Azure location needs property 'azure.blob.shared_key' or 'azure.blob.sas_token'");
+        return err_set(
+            err, ERR_INVALID_ARGUMENT,
+            "an Azure location needs property 'azure.blob.shared_key' or 'azure.blob.sas_token'");
     if (key && *key) {
         for (const char *p = key; *p; p++)
             if (!isalnum((unsigned char)*p) && *p != '+' && *p != '/' && *p != '=')
                 return err_set(err, ERR_INVALID_ARGUMENT,
-                               "property 'azure.blob.shared_key' is not base64 (copy the storage account's access key as shown by the portal)");
+                               "property 'azure.blob.shared_key' is not base64 (copy the storage "
+                               "account's access key as shown by the portal)");
     }
     return STATUS_OK;
 }
 
 static Status validate_hdfs(const FsProp *props, int nprops, Error *err) {
-    static const char *const kerberos[] = {"kerberos_principal", "kerberos_keytab", "kerberos_keytab_content",
-                                           "hadoop.kerberos.principal", "hadoop.kerberos.keytab"};
+    static const char *const kerberos[] = {"kerberos_principal", "kerberos_keytab",
+                                           "kerberos_keytab_content", "hadoop.kerberos.principal",
+                                           "hadoop.kerberos.keytab"};
     const char *auth = fs_prop_get(props, nprops, "hadoop.security.authentication");
     if (auth && !str_ieq(auth, "simple"))
         return err_set(err, ERR_NOT_SUPPORTED,
-                       "property 'hadoop.security.authentication' = '%s' is not supported: cairn reaches HDFS through WebHDFS with simple authentication only (Kerberos is not supported); remove the property and set 'username'",
+                       "property 'hadoop.security.authentication' = '%s' is not supported: cairn "
+                       "reaches HDFS through WebHDFS with simple authentication only (Kerberos is "
+                       "not supported); remove the property and set 'username'",
                        auth);
     for (size_t i = 0; i < sizeof kerberos / sizeof *kerberos; i++)
         if (fs_prop_get(props, nprops, kerberos[i]))
             return err_set(err, ERR_NOT_SUPPORTED,
-                           "property '%s' is not supported: cairn reaches HDFS through WebHDFS with simple authentication only (Kerberos is not supported)",
+                           "property '%s' is not supported: cairn reaches HDFS through WebHDFS "
+                           "with simple authentication only (Kerberos is not supported)",
                            kerberos[i]);
-    if (fs_prop_get(props, nprops, "dfs.nameservices") && !fs_prop_get(props, nprops, "dfs.namenode.http-address"))
+    if (fs_prop_get(props, nprops, "dfs.nameservices") &&
+        !fs_prop_get(props, nprops, "dfs.namenode.http-address"))
         return err_set(err, ERR_NOT_SUPPORTED,
-                       "HDFS HA name services are not supported: set 'dfs.namenode.http-address' to the active namenode's HTTP address (host:port)");
+                       "HDFS HA name services are not supported: set 'dfs.namenode.http-address' "
+                       "to the active namenode's HTTP address (host:port)");
     return STATUS_OK;
 }
 
@@ -145,7 +163,8 @@ Status fs_props_validate(const char *location, const FsProp *props, int nprops, 
     const char *drv = fs_scheme_driver(location);
     if (!drv)
         return err_set(err, ERR_INVALID_ARGUMENT,
-                       "unsupported location '%s': use an absolute path, file://, s3://, s3a://, s3n://, gs://, oss://, cosn://, wasb[s]://, abfs[s]:// or hdfs://",
+                       "unsupported location '%s': use an absolute path, file://, s3://, s3a://, "
+                       "s3n://, gs://, oss://, cosn://, wasb[s]://, abfs[s]:// or hdfs://",
                        location ? location : "");
     for (int i = 0; i < nprops; i++)
         if (!props[i].key || !props[i].value)

@@ -1,6 +1,7 @@
-/* A token bucket shared by threads: tokens refill at `rate` bytes/s up to `burst`; a caller takes its tokens
- * and, if the bucket went negative, sleeps until the debt is repaid. Taking before sleeping keeps the order
- * fair enough and means concurrent callers share the rate instead of each getting it. */
+/* A token bucket shared by threads: tokens refill at `rate` bytes/s up to `burst`; a caller takes
+ * its tokens and, if the bucket went negative, sleeps until the debt is repaid. Taking before
+ * sleeping keeps the order fair enough and means concurrent callers share the rate instead of each
+ * getting it. */
 #include <pthread.h>
 #include <stdlib.h>
 

@@ -1,5 +1,6 @@
-/* The retry layer: jittered exponential backoff ("full jitter": sleep a random time up to the current cap) so
- * many workers hitting a throttled store spread out instead of retrying in lockstep. */
+/* The retry layer: jittered exponential backoff ("full jitter": sleep a random time up to the
+ * current cap) so many workers hitting a throttled store spread out instead of retrying in
+ * lockstep. */
 #include "fs/retry.h"
 
 #include <stdatomic.h>
@@ -19,12 +20,14 @@ void fs_retry_policy_default(FsRetryPolicy *p) {
     p->total_ms = 120000;
 }
 
-static Status int_prop(const FsProp *props, int nprops, const char *key, int lo, int *out, Error *err) {
+static Status int_prop(const FsProp *props, int nprops, const char *key, int lo, int *out,
+                       Error *err) {
     const char *v = fs_prop_get(props, nprops, key);
     if (!v) return STATUS_OK;
     int64_t n;
     if (!str_to_int64(v, &n) || n < lo || n > 100000000)
-        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be an integer >= %d", key, v, lo);
+        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be an integer >= %d",
+                       key, v, lo);
     *out = (int)n;
     return STATUS_OK;
 }
@@ -38,7 +41,8 @@ Status fs_retry_policy_from_props(FsRetryPolicy *p, const FsProp *props, int npr
     return STATUS_OK;
 }
 
-/* A small thread-safe PRNG for jitter; quality does not matter, independence between threads does. */
+/* A small thread-safe PRNG for jitter; quality does not matter, independence between threads does.
+ */
 static uint64_t jitter_next(void) {
     static _Atomic uint64_t state = 0x9E3779B97F4A7C15ull;
     uint64_t x = atomic_fetch_add(&state, 0x9E3779B97F4A7C15ull) ^ (uint64_t)clock_mono_ns();
@@ -61,16 +65,18 @@ Status fs_retry_run(const FsRetryPolicy *p, FsAttemptFn fn, void *ctx, Error *er
         bool again = err_is_retryable(&e) && attempt < max && elapsed_ms < p->total_ms;
         if (!again) {
             if (attempt == 1) return err_copy(err, &e);
-            /* Fold: the last failure first (it is what the caller acts on), then the earlier ones. */
+            /* Fold: the last failure first (it is what the caller acts on), then the earlier ones.
+             */
             err_set(err, e.code, "%s (failed %d attempts over %.1f s; earlier: %s)", e.msg, attempt,
                     (double)elapsed_ms / 1000.0, history);
             return STATUS_ERROR;
         }
         atomic_fetch_add(&retry_total, 1);
         if (hlen < sizeof history - 1) {
-            int w = snprintf(history + hlen, sizeof history - hlen, "%s%d: %.200s", hlen ? "; " : "", attempt,
-                             e.msg);
-            if (w > 0) hlen += (size_t)w < sizeof history - hlen ? (size_t)w : sizeof history - hlen - 1;
+            int w = snprintf(history + hlen, sizeof history - hlen, "%s%d: %.200s",
+                             hlen ? "; " : "", attempt, e.msg);
+            if (w > 0)
+                hlen += (size_t)w < sizeof history - hlen ? (size_t)w : sizeof history - hlen - 1;
         }
         int64_t delay = cap > 0 ? (int64_t)(jitter_next() % (uint64_t)(cap + 1)) : 0;
         /* Never sleep past the total budget. */

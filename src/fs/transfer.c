@@ -1,6 +1,6 @@
-/* Upload and download through filter chains. Upload: file -> plain hashes -> [zstd] -> [encrypt] -> stored
- * hashes -> [rate] -> FsWriter. Download: FsReader -> [rate] -> stored hashes -> [decrypt] -> [unzstd] ->
- * plain hashes -> temp file. */
+/* Upload and download through filter chains. Upload: file -> plain hashes -> [zstd] -> [encrypt] ->
+ * stored hashes -> [rate] -> FsWriter. Download: FsReader -> [rate] -> stored hashes -> [decrypt]
+ * -> [unzstd] -> plain hashes -> temp file. */
 #include "fs/transfer.h"
 
 #include <errno.h>
@@ -39,8 +39,9 @@ static Status discard_sink(void *ctx, const void *buf, size_t n, Error *err) {
     return STATUS_OK;
 }
 
-/* Local file to local file (posix repositories, no filters): the kernel copies with copy_file_range (a
- * reflink or in-kernel copy where the file system can) while each chunk is hashed from the page cache. */
+/* Local file to local file (posix repositories, no filters): the kernel copies with copy_file_range
+ * (a reflink or in-kernel copy where the file system can) while each chunk is hashed from the page
+ * cache. */
 static Status copy_hashing(int src, int dst, IoChain *hashes, const char *what, Error *err) {
     char *buf = malloc(XFER_BUF);
     off_t off = 0;
@@ -60,7 +61,8 @@ static Status copy_hashing(int src, int dst, IoChain *hashes, const char *what, 
             loff_t in = off + (off_t)done;
             ssize_t k = copy_file_range(src, &in, dst, NULL, (size_t)n - done, 0);
             if (k <= 0) {
-                kernel = false; /* not supported here (EXDEV, ENOSYS, ...): write what is left ourselves */
+                kernel = false; /* not supported here (EXDEV, ENOSYS, ...): write what is left
+                                   ourselves */
                 break;
             }
             done += (size_t)k;
@@ -76,8 +78,10 @@ static Status copy_hashing(int src, int dst, IoChain *hashes, const char *what, 
         }
         if (st) break;
         off += n;
-        /* as in the posix writer: start writeback now so the commit's fsync has little left to flush */
-        if (off % (8 << 20) == 0) sync_file_range(dst, off - (8 << 20), 8 << 20, SYNC_FILE_RANGE_WRITE);
+        /* as in the posix writer: start writeback now so the commit's fsync has little left to
+         * flush */
+        if (off % (8 << 20) == 0)
+            sync_file_range(dst, off - (8 << 20), 8 << 20, SYNC_FILE_RANGE_WRITE);
     }
     free(buf);
     return st;
@@ -87,8 +91,8 @@ static Status writer_sink(void *ctx, const void *buf, size_t n, Error *err) {
     return fs_write(ctx, buf, n, err);
 }
 
-Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path, const FsXferOptions *o,
-                      FsXferResult *res, Error *err) {
+Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path,
+                      const FsXferOptions *o, FsXferResult *res, Error *err) {
     memset(res, 0, sizeof *res);
     int fd = open(local_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return err_set(err, ERR_IO, "cannot read %s: %s", local_path, strerror(errno));
@@ -141,7 +145,8 @@ Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path, c
     st = fs_writer_commit(w, err);
     w = NULL;
 done:
-    if (st && c && err) err_prefix(err, "while uploading %s to %s/%s: ", local_path, fs_location(fs), remote_path);
+    if (st && c && err)
+        err_prefix(err, "while uploading %s to %s/%s: ", local_path, fs_location(fs), remote_path);
     fs_writer_abort(w);
     io_chain_free(c);
     free(buf);
@@ -160,7 +165,8 @@ static Status fd_sink(void *ctx, const void *buf, size_t n, Error *err) {
     while (n > 0) {
         ssize_t k = write(s->fd, p, n);
         if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return err_set(err, ERR_IO, "cannot write the downloaded file: %s", strerror(errno));
+        if (k < 0)
+            return err_set(err, ERR_IO, "cannot write the downloaded file: %s", strerror(errno));
         p += k;
         n -= (size_t)k;
         s->written += k;
@@ -173,12 +179,14 @@ static Status fd_sink(void *ctx, const void *buf, size_t n, Error *err) {
     return STATUS_OK;
 }
 
-Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path, const FsXferOptions *o,
-                        const char *expect_plain_sha256, FsXferResult *res, Error *err) {
+Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path,
+                        const FsXferOptions *o, const char *expect_plain_sha256, FsXferResult *res,
+                        Error *err) {
     static _Atomic unsigned seq;
     memset(res, 0, sizeof *res);
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.cairn-part.%d.%u", local_path, (int)getpid(), atomic_fetch_add(&seq, 1));
+    snprintf(tmp, sizeof tmp, "%s.cairn-part.%d.%u", local_path, (int)getpid(),
+             atomic_fetch_add(&seq, 1));
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return err_set(err, ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
     FsReader *r = NULL;
@@ -221,8 +229,8 @@ Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path,
         res->stored_xxh3 = res->plain_xxh3;
 verify:
     if (expect_plain_sha256 && strcmp(expect_plain_sha256, res->plain_sha256) != 0) {
-        err_set(err, ERR_CORRUPT, "%s/%s has sha256 %s but %s was expected", fs_location(fs), remote_path,
-                res->plain_sha256, expect_plain_sha256);
+        err_set(err, ERR_CORRUPT, "%s/%s has sha256 %s but %s was expected", fs_location(fs),
+                remote_path, res->plain_sha256, expect_plain_sha256);
         goto done;
     }
     if (fsync(fd) != 0) {
@@ -235,7 +243,9 @@ verify:
     }
     st = STATUS_OK;
 done:
-    if (st && err) err_prefix(err, "while downloading %s/%s to %s: ", fs_location(fs), remote_path, local_path);
+    if (st && err)
+        err_prefix(err, "while downloading %s/%s to %s: ", fs_location(fs), remote_path,
+                   local_path);
     fs_reader_close(r);
     io_chain_free(c);
     free(buf);

@@ -1,6 +1,7 @@
-/* File transfers the backup engine needs: upload a local file to a repository path through compression and
- * encryption, download it back verifying what it gets. Both report sizes and checksums of the plaintext and of
- * the stored bytes, computed on the fly (nothing is read twice, nothing held whole in memory). */
+/* File transfers the backup engine needs: upload a local file to a repository path through
+ * compression and encryption, download it back verifying what it gets. Both report sizes and
+ * checksums of the plaintext and of the stored bytes, computed on the fly (nothing is read twice,
+ * nothing held whole in memory). */
 #ifndef CAIRN_FS_TRANSFER_H
 #define CAIRN_FS_TRANSFER_H
 
@@ -22,13 +23,15 @@ typedef struct FsXferResult {
     uint64_t stored_xxh3;
 } FsXferResult;
 
-/* Streams local_path to remote_path (atomic: nothing appears unless everything succeeded). o may be NULL. */
-Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path, const FsXferOptions *o,
-                      FsXferResult *res, Error *err) MUST_CHECK;
-/* Streams remote_path into local_path (written to a temp name, fsynced, renamed only when complete and
- * verified). With o as used for the upload. expect_plain_sha256 (or NULL) must match the plaintext, else
- * ERR_CORRUPT and no local file. */
-Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path, const FsXferOptions *o,
-                        const char *expect_plain_sha256, FsXferResult *res, Error *err) MUST_CHECK;
+/* Streams local_path to remote_path (atomic: nothing appears unless everything succeeded). o may be
+ * NULL. */
+Status fs_upload_file(Fs *fs, const char *local_path, const char *remote_path,
+                      const FsXferOptions *o, FsXferResult *res, Error *err) MUST_CHECK;
+/* Streams remote_path into local_path (written to a temp name, fsynced, renamed only when complete
+ * and verified). With o as used for the upload. expect_plain_sha256 (or NULL) must match the
+ * plaintext, else ERR_CORRUPT and no local file. */
+Status fs_download_file(Fs *fs, const char *remote_path, const char *local_path,
+                        const FsXferOptions *o, const char *expect_plain_sha256, FsXferResult *res,
+                        Error *err) MUST_CHECK;
 
 #endif

@@ -1,4 +1,5 @@
-/* A tag scanner, not a parser: S3 and Azure answers are machine-written, flat and small per element. */
+/* A tag scanner, not a parser: S3 and Azure answers are machine-written, flat and small per
+ * element. */
 #include "fs/xml.h"
 
 #include <stdio.h>
@@ -69,7 +70,8 @@ void xml_unescape(StrBuf *out, const char *s, size_t n) {
             if (!done && end - s > 3 && s[1] == '#') {
                 const char *semi = memchr(s, ';', (size_t)(end - s));
                 if (semi) {
-                    unsigned long cp = s[2] == 'x' ? strtoul(s + 3, NULL, 16) : strtoul(s + 2, NULL, 10);
+                    unsigned long cp =
+                        s[2] == 'x' ? strtoul(s + 3, NULL, 16) : strtoul(s + 2, NULL, 10);
                     /* encode the code point as UTF-8 */
                     if (cp < 0x80) {
                         sb_putc(out, (char)cp);
@@ -109,12 +111,23 @@ bool xml_text(const char *s, size_t n, const char *tag, StrBuf *out) {
 void xml_escape(StrBuf *out, const char *s) {
     for (; *s; s++) {
         switch (*s) {
-        case '&': sb_append(out, "&amp;"); break;
-        case '<': sb_append(out, "&lt;"); break;
-        case '>': sb_append(out, "&gt;"); break;
-        case '"': sb_append(out, "&quot;"); break;
-        case '\'': sb_append(out, "&apos;"); break;
-        default: sb_putc(out, *s);
+        case '&':
+            sb_append(out, "&amp;");
+            break;
+        case '<':
+            sb_append(out, "&lt;");
+            break;
+        case '>':
+            sb_append(out, "&gt;");
+            break;
+        case '"':
+            sb_append(out, "&quot;");
+            break;
+        case '\'':
+            sb_append(out, "&apos;");
+            break;
+        default:
+            sb_putc(out, *s);
         }
     }
 }

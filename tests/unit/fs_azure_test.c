@@ -1,19 +1,21 @@
-/* The Azure driver against Azurite (which verifies Shared Key signatures and Content-MD5): shared key and SAS,
- * single-shot and staged-block uploads, paged listings, and the errors a user meets. Servers start via
- * tests/lib/servers.py. */
+/* The Azure driver against Azurite (which verifies Shared Key signatures and Content-MD5): shared
+ * key and SAS, single-shot and staged-block uploads, paged listings, and the errors a user meets.
+ * Servers start via tests/lib/servers.py. */
 #include "fs_live.h"
 #include "test.h"
 #include "util/clock.h"
 
 static char location[512], endpoint[256];
 
-static Fs *open_az(const char *loc, const char *auth_key, const char *auth_value, const FsProp *extra, int nextra) {
+static Fs *open_az(const char *loc, const char *auth_key, const char *auth_value,
+                   const FsProp *extra, int nextra) {
     FsProp props[16];
     int n = 0;
     props[n++] = (FsProp){"azure.blob.endpoint", endpoint};
     props[n++] = (FsProp){auth_key, auth_value};
     props[n++] = (FsProp){"fs.retry.base_delay_ms", "20"};
-    for (int i = 0; i < nextra; i++) props[n++] = extra[i];
+    for (int i = 0; i < nextra; i++)
+        props[n++] = extra[i];
     Fs *fs = NULL;
     Error err = ERROR_INIT;
     CHECK_OK(fs_open(loc, props, n, &fs, &err), &err);
@@ -43,7 +45,8 @@ static void cycle(Fs *fs, const char *tag, size_t size) {
     CHECK_OK(fs_open_read_range(fs, path, 100, 5, &r, &err), &err);
     unsigned char buf[16], want[200];
     size_t n = 0, k;
-    while (r && fs_read(r, buf + n, sizeof buf - n, &k, &err) == STATUS_OK && k) n += k;
+    while (r && fs_read(r, buf + n, sizeof buf - n, &k, &err) == STATUS_OK && k)
+        n += k;
     fs_test_fill(want, sizeof want, 5);
     CHECK_INT(n, 5);
     CHECK(memcmp(buf, want + 100, 5) == 0);
@@ -88,7 +91,8 @@ TEST(shared_key_small_and_blocks) {
 
 TEST(abfs_scheme_and_paging) {
     char loc[512];
-    snprintf(loc, sizeof loc, "abfss://cairn-test@%s.dfs.core.windows.net/paged", fs_live_env("CAIRN_AZURE_ACCOUNT"));
+    snprintf(loc, sizeof loc, "abfss://cairn-test@%s.dfs.core.windows.net/paged",
+             fs_live_env("CAIRN_AZURE_ACCOUNT"));
     FsProp p[] = {{"azure.blob.list_max_results", "4"}};
     Fs *fs = open_az(loc, "azure.blob.shared_key", fs_live_env("CAIRN_AZURE_KEY"), p, 1);
     Error err = ERROR_INIT;
@@ -123,13 +127,17 @@ TEST(sas_token) {
 TEST(errors_name_the_blob_and_what_to_check) {
     Error err = ERROR_INIT;
     /* a valid base64 key that is not the account's */
-    Fs *fs = open_az(location, "azure.blob.shared_key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", NULL, 0);
+    Fs *fs = open_az(
+        location, "azure.blob.shared_key",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+        NULL, 0);
     fs_set_label(fs, "az_repo");
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_AUTH);
     CHECK(strstr(err.msg, "Repository 'az_repo': cannot write wasb://cairn-test@") == err.msg);
     CHECK(strstr(err.msg, "HTTP 403") != NULL);
-    CHECK(strstr(err.msg, "(check azure.blob.shared_key and the account name in the location)") != NULL);
+    CHECK(strstr(err.msg, "(check azure.blob.shared_key and the account name in the location)") !=
+          NULL);
     fs_free(fs);
     char bad_sas[2048];
     snprintf(bad_sas, sizeof bad_sas, "%s", fs_live_env("CAIRN_AZURE_SAS"));
@@ -138,18 +146,21 @@ TEST(errors_name_the_blob_and_what_to_check) {
     fs = open_az(location, "azure.blob.sas_token", bad_sas, NULL, 0);
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_AUTH);
-    CHECK(strstr(err.msg, "(check azure.blob.sas_token: its permissions, services and expiry)") != NULL);
+    CHECK(strstr(err.msg, "(check azure.blob.sas_token: its permissions, services and expiry)") !=
+          NULL);
     CHECK(strstr(err.msg, "sig=") == NULL); /* the token never shows */
     fs_free(fs);
     char loc[512];
-    snprintf(loc, sizeof loc, "wasb://no-such-container@%s.blob.core.windows.net/x", fs_live_env("CAIRN_AZURE_ACCOUNT"));
+    snprintf(loc, sizeof loc, "wasb://no-such-container@%s.blob.core.windows.net/x",
+             fs_live_env("CAIRN_AZURE_ACCOUNT"));
     fs = open_az(loc, "azure.blob.shared_key", fs_live_env("CAIRN_AZURE_KEY"), NULL, 0);
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_NOT_FOUND);
     CHECK(strstr(err.msg, "ContainerNotFound") != NULL);
     CHECK(strstr(err.msg, "container 'no-such-container' does not exist") != NULL);
     fs_free(fs);
-    CHECK(fs_open("wasb://just-a-host/x", (FsProp[]){{"azure.blob.sas_token", "a=b"}}, 1, &fs, &err) == STATUS_ERROR);
+    CHECK(fs_open("wasb://just-a-host/x", (FsProp[]){{"azure.blob.sas_token", "a=b"}}, 1, &fs,
+                  &err) == STATUS_ERROR);
     CHECK(strstr(err.msg, "<container>@<account>") != NULL);
 }
 

@@ -1,5 +1,5 @@
-/* io filters alone and chained: exact checksums, zstd and AES-GCM round trips, truncation and tampering
- * detected, and the token bucket's pace. */
+/* io filters alone and chained: exact checksums, zstd and AES-GCM round trips, truncation and
+ * tampering detected, and the token bucket's pace. */
 #include <string.h>
 
 #include "fs/io_filter.h"
@@ -8,7 +8,7 @@
 #include "util/clock.h"
 #include "util/hash.h"
 
-static const uint8_t KEY[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+static const uint8_t KEY[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
                                 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
 /* Pushes data through the chain in uneven slices (to cross chunk boundaries at odd places). */
@@ -52,18 +52,22 @@ TEST(sha256_of_known_strings) {
     IoFilter *sha = io_chain_add(c, io_filter_sha256_new());
     Error err = ERROR_INIT;
     CHECK_OK(push(c, "abc", 3, 1, &err), &err);
-    CHECK_STR(io_filter_sha256_hex(sha), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK_STR(io_filter_sha256_hex(sha),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     io_chain_free(c);
     c = io_chain_new((IoSink){fs_test_sb_sink, &out});
     sha = io_chain_add(c, io_filter_sha256_new());
     CHECK_OK(io_chain_finish(c, &err), &err);
-    CHECK_STR(io_filter_sha256_hex(sha), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK_STR(io_filter_sha256_hex(sha),
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     io_chain_free(c);
     sb_free(&out);
 }
 
-/* Runs data through forward filters into a buffer, then the buffer through inverse filters; returns plaintext. */
-static int roundtrip(const unsigned char *data, size_t n, int level, bool encrypt, size_t slice, StrBuf *stored) {
+/* Runs data through forward filters into a buffer, then the buffer through inverse filters; returns
+ * plaintext. */
+static int roundtrip(const unsigned char *data, size_t n, int level, bool encrypt, size_t slice,
+                     StrBuf *stored) {
     Error err = ERROR_INIT;
     IoChain *c = io_chain_new((IoSink){fs_test_sb_sink, stored});
     if (level) io_chain_add(c, io_filter_zstd_compress_new(level));
@@ -112,7 +116,8 @@ TEST(encrypt_roundtrip_sizes) {
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         StrBuf stored = STRBUF_INIT;
         CHECK_INT(roundtrip(data, sizes[i], 0, true, 4099, &stored), 0);
-        /* header 20 + a 16-byte tag per chunk; the last chunk (possibly full, possibly empty) is final */
+        /* header 20 + a 16-byte tag per chunk; the last chunk (possibly full, possibly empty) is
+         * final */
         size_t chunks = sizes[i] == 0 ? 1 : (sizes[i] + IO_CRYPT_CHUNK - 1) / IO_CRYPT_CHUNK;
         CHECK_INT(stored.len, 20 + sizes[i] + 16 * chunks);
         CHECK(memcmp(stored.data, "CAIRNAE1", 8) == 0);
@@ -153,7 +158,8 @@ TEST(decrypt_detects_truncation_tampering_and_wrong_key) {
     CHECK_INT(roundtrip(data, n, 0, true, 8192, &stored), 0);
     char msg[ERROR_MSG_MAX];
     CHECK_INT(try_decrypt(stored.data, stored.len, KEY, msg), ERR_NONE);
-    /* cut exactly at a chunk boundary: every remaining chunk authenticates, only the final flag is missing */
+    /* cut exactly at a chunk boundary: every remaining chunk authenticates, only the final flag is
+     * missing */
     size_t boundary = 20 + 2 * (IO_CRYPT_CHUNK + 16);
     CHECK_INT(try_decrypt(stored.data, boundary, KEY, msg), ERR_CORRUPT);
     CHECK(strstr(msg, "truncated") != NULL);
@@ -247,7 +253,8 @@ TEST(rate_limiter_paces_one_thread) {
 
 #include <pthread.h>
 static void *rl_worker(void *arg) {
-    for (int i = 0; i < 16; i++) rate_limiter_acquire(arg, 65536);
+    for (int i = 0; i < 16; i++)
+        rate_limiter_acquire(arg, 65536);
     return NULL;
 }
 
@@ -255,8 +262,10 @@ TEST(rate_limiter_is_shared_across_threads) {
     RateLimiter *rl = rate_limiter_new(8 << 20, 65536); /* 8 MiB/s */
     pthread_t t[4];
     int64_t t0 = clock_mono_ns();
-    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, rl_worker, rl);
-    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, rl_worker, rl);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
     double secs = (double)(clock_mono_ns() - t0) / 1e9;
     /* 4 x 1 MiB = 4 MiB through one 8 MiB/s bucket: ~0.5 s, not 0.125 s */
     CHECK(secs > 0.42 && secs < 1.5);

@@ -1,4 +1,5 @@
-/* Helpers shared by the fs unit tests: temp directories, deterministic pseudo-random data, collecting sinks. */
+/* Helpers shared by the fs unit tests: temp directories, deterministic pseudo-random data,
+ * collecting sinks. */
 #ifndef CAIRN_TESTS_FS_HELPERS_H
 #define CAIRN_TESTS_FS_HELPERS_H
 

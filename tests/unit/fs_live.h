@@ -1,6 +1,7 @@
-/* Helpers for fs tests that run against real servers on loopback. When the CAIRN_* variables are missing the
- * program re-runs itself under tests/lib/servers.py, which starts the servers, exports their endpoints and stops
- * them afterwards, so the test works the same from `make test` and by hand. */
+/* Helpers for fs tests that run against real servers on loopback. When the CAIRN_* variables are
+ * missing the program re-runs itself under tests/lib/servers.py, which starts the servers, exports
+ * their endpoints and stops them afterwards, so the test works the same from `make test` and by
+ * hand. */
 #ifndef CAIRN_TESTS_FS_LIVE_H
 #define CAIRN_TESTS_FS_LIVE_H
 
@@ -41,13 +42,15 @@ static inline int fs_live_fetch(const char *url, StrBuf *out) {
     char buf[4096];
     size_t n;
     sb_reset(out);
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) sb_appendn(out, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        sb_appendn(out, buf, n);
     return pclose(p);
 }
 
 static inline int fs_live_post(const char *url, const char *json) {
     char cmd[8192];
-    snprintf(cmd, sizeof cmd, "curl -s -m 10 -o /dev/null -X POST --data-binary '%s' '%s'", json, url);
+    snprintf(cmd, sizeof cmd, "curl -s -m 10 -o /dev/null -X POST --data-binary '%s' '%s'", json,
+             url);
     return system(cmd);
 }
 
@@ -60,7 +63,8 @@ static inline long long fs_live_json_int(const char *json, const char *key) {
 }
 
 /* Writes n deterministic bytes to path through fs; returns the sha256 hex in out. */
-static inline Status fs_live_put(Fs *fs, const char *path, size_t n, unsigned seed, char out[65], Error *err) {
+static inline Status fs_live_put(Fs *fs, const char *path, size_t n, unsigned seed, char out[65],
+                                 Error *err) {
     FsWriter *w;
     if (fs_open_write(fs, path, &w, err)) return STATUS_ERROR;
     HashSha256 *h = hash_sha256_new();
@@ -86,7 +90,8 @@ static inline Status fs_live_put(Fs *fs, const char *path, size_t n, unsigned se
 }
 
 /* Reads path fully; returns its size and sha256 hex. */
-static inline Status fs_live_get(Fs *fs, const char *path, int64_t *size, char out[65], Error *err) {
+static inline Status fs_live_get(Fs *fs, const char *path, int64_t *size, char out[65],
+                                 Error *err) {
     FsReader *r;
     if (fs_open_read(fs, path, &r, err)) return STATUS_ERROR;
     HashSha256 *h = hash_sha256_new();

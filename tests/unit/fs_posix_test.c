@@ -1,5 +1,6 @@
-/* The posix driver through the public fs.h API, plus what is driver-independent: path checks, property
- * validation and redaction, the retry layer, and the upload/download helpers with compression and encryption. */
+/* The posix driver through the public fs.h API, plus what is driver-independent: path checks,
+ * property validation and redaction, the retry layer, and the upload/download helpers with
+ * compression and encryption. */
 #include <sys/stat.h>
 
 #include "fs/fs.h"
@@ -137,7 +138,8 @@ static int cmp_names(const void *a, const void *b) {
 
 static void sorted_names(Collected *c, StrBuf *out) {
     qsort(c->names, (size_t)c->n, 128, cmp_names);
-    for (int i = 0; i < c->n; i++) sb_appendf(out, "%s%s", i ? "," : "", c->names[i]);
+    for (int i = 0; i < c->n; i++)
+        sb_appendf(out, "%s%s", i ? "," : "", c->names[i]);
 }
 
 TEST(list_recursive_and_not) {
@@ -208,18 +210,22 @@ TEST(file_scheme_and_probe) {
     CHECK_OK(fs_open(loc, NULL, 0, &fs, &err), &err);
     fs_set_label(fs, "ro");
     CHECK(fs_probe(fs, false, &err) == STATUS_ERROR);
-    CHECK(strncmp(err.msg, "probe: cannot write: Repository 'ro': cannot create directory /proc/cairn-cannot-write",
+    CHECK(strncmp(err.msg,
+                  "probe: cannot write: Repository 'ro': cannot create directory "
+                  "/proc/cairn-cannot-write",
                   85) == 0);
     fs_free(fs);
 }
 
 TEST(properties_validate_and_redact) {
     Error err = ERROR_INIT;
-    FsProp ok[] = {{"aws.s3.access_key", "AK"}, {"aws.s3.secret_key", "SK"}, {"aws.s3.region", "us-east-1"}};
+    FsProp ok[] = {
+        {"aws.s3.access_key", "AK"}, {"aws.s3.secret_key", "SK"}, {"aws.s3.region", "us-east-1"}};
     CHECK_OK(fs_props_validate("s3://b/p", ok, 3, &err), &err);
     FsProp half[] = {{"aws.s3.access_key", "AK"}};
     CHECK(fs_props_validate("s3a://b/p", half, 1, &err) == STATUS_ERROR);
-    CHECK_STR(err.msg, "property 'aws.s3.access_key' is set but 'aws.s3.secret_key' is missing: set both");
+    CHECK_STR(err.msg,
+              "property 'aws.s3.access_key' is set but 'aws.s3.secret_key' is missing: set both");
     FsProp badbool[] = {{"aws.s3.enable_path_style_access", "yes please"}};
     CHECK(fs_props_validate("s3://b", badbool, 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_INVALID_ARGUMENT);
@@ -244,19 +250,32 @@ TEST(properties_validate_and_redact) {
     CHECK_STR(fs_scheme_driver("/data"), "posix");
     CHECK(fs_scheme_driver("data") == NULL);
 
-    const char *secrets[] = {"aws.s3.secret_key", "fs.s3a.secret.key", "fs.oss.accessKeySecret",
-                             "fs.cosn.userinfo.secretKey", "azure.blob.shared_key", "azure.blob.sas_token",
-                             "password", "kerberos_keytab_content"};
-    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++) CHECK(fs_prop_is_secret(secrets[i]));
-    const char *plain[] = {"aws.s3.access_key", "fs.s3a.access.key", "fs.oss.accessKeyId",
-                           "fs.cosn.userinfo.secretId" /* an id, but named "secret": masked to be safe */,
-                           "aws.s3.endpoint", "username"};
+    const char *secrets[] = {"aws.s3.secret_key",
+                             "fs.s3a.secret.key",
+                             "fs.oss.accessKeySecret",
+                             "fs.cosn.userinfo.secretKey",
+                             "azure.blob.shared_key",
+                             "azure.blob.sas_token",
+                             "password",
+                             "kerberos_keytab_content"};
+    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++)
+        CHECK(fs_prop_is_secret(secrets[i]));
+    const char *plain[] = {
+        "aws.s3.access_key",
+        "fs.s3a.access.key",
+        "fs.oss.accessKeyId",
+        "fs.cosn.userinfo.secretId" /* an id, but named "secret": masked to be safe */,
+        "aws.s3.endpoint",
+        "username"};
     for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
         CHECK(fs_prop_is_secret(plain[i]) == (i == 3));
-    FsProp show[] = {{"aws.s3.access_key", "AKID"}, {"aws.s3.secret_key", "hunter2"}, {"x", "a\"b"}};
+    FsProp show[] = {
+        {"aws.s3.access_key", "AKID"}, {"aws.s3.secret_key", "hunter2"}, {"x", "a\"b"}};
     StrBuf sb = STRBUF_INIT;
     fs_props_render_redacted(show, 3, &sb);
-    CHECK_STR(sb_str(&sb), "\"aws.s3.access_key\" = \"AKID\", \"aws.s3.secret_key\" = \"******\", \"x\" = \"a\\\"b\"");
+    CHECK_STR(
+        sb_str(&sb),
+        "\"aws.s3.access_key\" = \"AKID\", \"aws.s3.secret_key\" = \"******\", \"x\" = \"a\\\"b\"");
     CHECK_STR(fs_prop_get(show, 3, "x"), "a\"b");
     CHECK(fs_prop_get(show, 3, "y") == NULL);
     sb_free(&sb);
@@ -270,7 +289,8 @@ typedef struct Flaky {
 static Status flaky(void *ctx, Error *err) {
     Flaky *f = ctx;
     f->calls++;
-    if (f->calls <= f->fail_times) return err_set(err, f->code, "attempt %d: 503 SlowDown", f->calls);
+    if (f->calls <= f->fail_times)
+        return err_set(err, f->code, "attempt %d: 503 SlowDown", f->calls);
     return STATUS_OK;
 }
 
@@ -345,7 +365,8 @@ TEST(upload_download_with_filters) {
         FILE *fp = fopen(back, "rb");
         char tmp[65536];
         size_t k;
-        while ((k = fread(tmp, 1, sizeof tmp, fp)) > 0) sb_appendn(&sb, tmp, k);
+        while ((k = fread(tmp, 1, sizeof tmp, fp)) > 0)
+            sb_appendn(&sb, tmp, k);
         fclose(fp);
         CHECK_INT(sb.len, n);
         CHECK(memcmp(sb.data, data, n) == 0);

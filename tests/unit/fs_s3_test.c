@@ -1,7 +1,8 @@
-/* The S3 driver against s3rver (the SigV4-verifying fork) behind tests/servers/fault_proxy.py, which re-signs
- * every request with botocore: each property family (aws.s3.*, fs.s3a.*, gs://, oss://, cosn://, MinIO-style),
- * path-style and virtual-hosted addressing, multipart, paging, credentials from IMDSv2, STS and the environment,
- * and injected faults (SlowDown, 500s, resets, a permanent 403). Servers start via tests/lib/servers.py. */
+/* The S3 driver against s3rver (the SigV4-verifying fork) behind tests/servers/fault_proxy.py,
+ * which re-signs every request with botocore: each property family (aws.s3.*, fs.s3a.*, gs://,
+ * oss://, cosn://, MinIO-style), path-style and virtual-hosted addressing, multipart, paging,
+ * credentials from IMDSv2, STS and the environment, and injected faults (SlowDown, 500s, resets, a
+ * permanent 403). Servers start via tests/lib/servers.py. */
 #include <pthread.h>
 
 #include "fs/retry.h"
@@ -19,7 +20,8 @@ static Fs *open_s3(const char *location, const FsProp *extra, int nextra) {
     props[n++] = (FsProp){"aws.s3.endpoint", proxy};
     props[n++] = (FsProp){"fs.retry.base_delay_ms", "20"};
     props[n++] = (FsProp){"fs.retry.max_delay_ms", "200"};
-    for (int i = 0; i < nextra; i++) props[n++] = extra[i];
+    for (int i = 0; i < nextra; i++)
+        props[n++] = extra[i];
     Fs *fs = NULL;
     Error err = ERROR_INIT;
     CHECK_OK(fs_open(location, props, n, &fs, &err), &err);
@@ -55,7 +57,8 @@ static void basic_cycle(Fs *fs, const char *tag) {
     fs_test_fill(all, sizeof all, 1);
     memcpy(want, all + 4096, 10);
     size_t n = 0, k;
-    while (r && fs_read(r, got + n, sizeof got - n, &k, &err) == STATUS_OK && k) n += k;
+    while (r && fs_read(r, got + n, sizeof got - n, &k, &err) == STATUS_OK && k)
+        n += k;
     CHECK_INT(n, 10);
     CHECK(memcmp(got, want, 10) == 0);
     fs_reader_close(r);
@@ -84,7 +87,9 @@ TEST(aws_s3_properties_path_style) {
 }
 
 TEST(s3a_with_fs_s3a_keys) {
-    FsProp p[] = {{"fs.s3a.access.key", "S3RVER"}, {"fs.s3a.secret.key", "S3RVER"}, {"fs.s3a.endpoint", proxy},
+    FsProp p[] = {{"fs.s3a.access.key", "S3RVER"},
+                  {"fs.s3a.secret.key", "S3RVER"},
+                  {"fs.s3a.endpoint", proxy},
                   {"fs.retry.base_delay_ms", "20"}};
     Fs *fs = NULL;
     Error err = ERROR_INIT;
@@ -97,8 +102,11 @@ TEST(s3a_with_fs_s3a_keys) {
 }
 
 TEST(gcs_style_gs_scheme) {
-    /* GCS interop: fs.s3a.* HMAC keys; the endpoint defaults to storage.googleapis.com and is overridden here */
-    FsProp p[] = {{"fs.s3a.access.key", "S3RVER"}, {"fs.s3a.secret.key", "S3RVER"}, {"fs.s3a.endpoint", proxy}};
+    /* GCS interop: fs.s3a.* HMAC keys; the endpoint defaults to storage.googleapis.com and is
+     * overridden here */
+    FsProp p[] = {{"fs.s3a.access.key", "S3RVER"},
+                  {"fs.s3a.secret.key", "S3RVER"},
+                  {"fs.s3a.endpoint", proxy}};
     Fs *fs = NULL;
     Error err = ERROR_INIT;
     CHECK_OK(fs_open("gs://cairn-test/gcs", p, 3, &fs, &err), &err);
@@ -109,7 +117,9 @@ TEST(gcs_style_gs_scheme) {
 TEST(oss_virtual_hosted) {
     char ep[256];
     snprintf(ep, sizeof ep, "http://s3.localhost:%s", proxy_hostport);
-    FsProp p[] = {{"fs.oss.accessKeyId", "S3RVER"}, {"fs.oss.accessKeySecret", "S3RVER"}, {"fs.oss.endpoint", ep},
+    FsProp p[] = {{"fs.oss.accessKeyId", "S3RVER"},
+                  {"fs.oss.accessKeySecret", "S3RVER"},
+                  {"fs.oss.endpoint", ep},
                   {"fs.http.resolve", vhost_resolve}};
     Fs *fs = NULL;
     Error err = ERROR_INIT;
@@ -121,8 +131,10 @@ TEST(oss_virtual_hosted) {
 TEST(cosn_virtual_hosted) {
     char ep[256];
     snprintf(ep, sizeof ep, "http://s3.localhost:%s", proxy_hostport);
-    FsProp p[] = {{"fs.cosn.userinfo.secretId", "S3RVER"}, {"fs.cosn.userinfo.secretKey", "S3RVER"},
-                  {"fs.cosn.bucket.endpoint_suffix", ep}, {"fs.http.resolve", vhost_resolve}};
+    FsProp p[] = {{"fs.cosn.userinfo.secretId", "S3RVER"},
+                  {"fs.cosn.userinfo.secretKey", "S3RVER"},
+                  {"fs.cosn.bucket.endpoint_suffix", ep},
+                  {"fs.http.resolve", vhost_resolve}};
     Fs *fs = NULL;
     Error err = ERROR_INIT;
     CHECK_OK(fs_open("cosn://cairn-vhost/cos", p, 4, &fs, &err), &err);
@@ -217,7 +229,9 @@ TEST(listing_pages) {
 }
 
 TEST(auth_errors_fail_fast_and_name_things) {
-    FsProp p[] = {{"aws.s3.access_key", "S3RVER"}, {"aws.s3.secret_key", "not-the-secret"}, {"aws.s3.endpoint", proxy}};
+    FsProp p[] = {{"aws.s3.access_key", "S3RVER"},
+                  {"aws.s3.secret_key", "not-the-secret"},
+                  {"aws.s3.endpoint", proxy}};
     Fs *fs = NULL;
     Error err = ERROR_INIT;
     CHECK_OK(fs_open("s3://cairn-test/auth", p, 3, &fs, &err), &err);
@@ -228,14 +242,16 @@ TEST(auth_errors_fail_fast_and_name_things) {
     CHECK_INT(err.code, ERR_FS_AUTH);
     CHECK_INT(fs_retry_count(), retries);
     CHECK((clock_mono_ns() - t0) < 2000000000LL);
-    CHECK(strstr(err.msg, "Repository 'repo_auth': cannot write s3://cairn-test/auth/x: HTTP 403 SignatureDoesNotMatch") ==
-          err.msg);
+    CHECK(strstr(err.msg, "Repository 'repo_auth': cannot write s3://cairn-test/auth/x: HTTP 403 "
+                          "SignatureDoesNotMatch") == err.msg);
     CHECK(strstr(err.msg, "(check aws.s3.access_key and aws.s3.secret_key)") != NULL);
     CHECK(strstr(err.msg, "not-the-secret") == NULL);
     CHECK(fs_probe(fs, false, &err) == STATUS_ERROR);
     CHECK(strncmp(err.msg, "probe: cannot write: Repository 'repo_auth'", 42) == 0);
     fs_free(fs);
-    FsProp q[] = {{"fs.oss.accessKeyId", "NOBODY"}, {"fs.oss.accessKeySecret", "x"}, {"fs.oss.endpoint", proxy}};
+    FsProp q[] = {{"fs.oss.accessKeyId", "NOBODY"},
+                  {"fs.oss.accessKeySecret", "x"},
+                  {"fs.oss.endpoint", proxy}};
     CHECK_OK(fs_open("oss://cairn-test/auth", q, 3, &fs, &err), &err);
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
     CHECK(strstr(err.msg, "InvalidAccessKeyId") != NULL);
@@ -248,13 +264,16 @@ TEST(auth_errors_fail_fast_and_name_things) {
     CHECK(strstr(err.msg, "bucket 'no-such-bucket' does not exist") != NULL);
     fs_free(fs);
     /* nothing listens: a transient error, retried, then reported with every attempt folded in */
-    FsProp dead[] = {{"aws.s3.access_key", "S3RVER"}, {"aws.s3.secret_key", "S3RVER"},
-                     {"aws.s3.endpoint", "http://127.0.0.1:1"}, {"fs.retry.max_attempts", "3"},
+    FsProp dead[] = {{"aws.s3.access_key", "S3RVER"},
+                     {"aws.s3.secret_key", "S3RVER"},
+                     {"aws.s3.endpoint", "http://127.0.0.1:1"},
+                     {"fs.retry.max_attempts", "3"},
                      {"fs.retry.base_delay_ms", "10"}};
     CHECK_OK(fs_open("s3://cairn-test/x", dead, 5, &fs, &err), &err);
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_TRANSIENT);
-    CHECK(strstr(err.msg, "cannot write s3://cairn-test/x/x: cannot reach PUT http://127.0.0.1:1/cairn-test/x/x") != NULL);
+    CHECK(strstr(err.msg, "cannot write s3://cairn-test/x/x: cannot reach PUT "
+                          "http://127.0.0.1:1/cairn-test/x/x") != NULL);
     CHECK(strstr(err.msg, "failed 3 attempts") != NULL);
     fs_free(fs);
 }
@@ -265,11 +284,14 @@ TEST(faults_are_retried_and_checksums_match) {
     Error err = ERROR_INIT;
     char sha[65], back[65];
     int64_t size, before = fs_retry_count();
-    fs_live_post(fault_url, "[{\"method\":\"PUT\",\"action\":\"status\",\"status\":503,\"code\":\"SlowDown\",\"times\":3},"
-                            "{\"method\":\"POST\",\"action\":\"status\",\"status\":500,\"times\":1}]");
+    fs_live_post(fault_url,
+                 "[{\"method\":\"PUT\",\"action\":\"status\",\"status\":503,\"code\":\"SlowDown\","
+                 "\"times\":3},"
+                 "{\"method\":\"POST\",\"action\":\"status\",\"status\":500,\"times\":1}]");
     CHECK_OK(fs_live_put(fs, "slow.bin", 12u << 20, 11, sha, &err), &err);
     CHECK(fs_retry_count() - before >= 4);
-    fs_live_post(fault_url, "[{\"method\":\"GET\",\"action\":\"reset\",\"after\":3000000,\"times\":2}]");
+    fs_live_post(fault_url,
+                 "[{\"method\":\"GET\",\"action\":\"reset\",\"after\":3000000,\"times\":2}]");
     CHECK_OK(fs_live_get(fs, "slow.bin", &size, back, &err), &err);
     CHECK_INT(size, 12 << 20);
     CHECK_STR(back, sha);
@@ -279,20 +301,24 @@ TEST(faults_are_retried_and_checksums_match) {
     CHECK_OK(fs_live_get(fs, "reset.bin", &size, back, &err), &err);
     CHECK_STR(back, sha);
     /* a permanent 403 is not retried */
-    fs_live_post(fault_url, "[{\"action\":\"status\",\"status\":403,\"code\":\"AccessDenied\",\"message\":\"Access Denied\",\"times\":-1}]");
+    fs_live_post(fault_url, "[{\"action\":\"status\",\"status\":403,\"code\":\"AccessDenied\","
+                            "\"message\":\"Access Denied\",\"times\":-1}]");
     before = fs_retry_count();
     int64_t t0 = clock_mono_ns();
     CHECK(fs_write_all(fs, "denied", "1", 1, &err) == STATUS_ERROR);
     CHECK((clock_mono_ns() - t0) < 1500000000LL);
     CHECK_INT(fs_retry_count(), before);
-    CHECK_STR(err.msg, "cannot write s3://cairn-fault/f/denied: HTTP 403 AccessDenied: Access Denied (check aws.s3.access_key and aws.s3.secret_key)");
+    CHECK_STR(err.msg, "cannot write s3://cairn-fault/f/denied: HTTP 403 AccessDenied: Access "
+                       "Denied (check aws.s3.access_key and aws.s3.secret_key)");
     /* a 503 that never ends exhausts the budget and says so */
-    fs_live_post(fault_url, "[{\"action\":\"status\",\"status\":503,\"code\":\"SlowDown\",\"message\":\"Please reduce your request rate.\",\"times\":-1}]");
+    fs_live_post(fault_url, "[{\"action\":\"status\",\"status\":503,\"code\":\"SlowDown\","
+                            "\"message\":\"Please reduce your request rate.\",\"times\":-1}]");
     FsProp q[] = {{"fs.retry.max_attempts", "4"}, {"fs.retry.base_delay_ms", "5"}};
     Fs *fs2 = open_s3("s3://cairn-fault/f", q, 2);
     CHECK(fs_write_all(fs2, "slow", "1", 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_TRANSIENT);
-    CHECK(strstr(err.msg, "cannot write s3://cairn-fault/f/slow: HTTP 503 SlowDown: Please reduce your request rate. (failed 4 attempts") == err.msg);
+    CHECK(strstr(err.msg, "cannot write s3://cairn-fault/f/slow: HTTP 503 SlowDown: Please reduce "
+                          "your request rate. (failed 4 attempts") == err.msg);
     fs_live_post(fault_url, "[]");
     fs_free(fs2);
     fs_free(fs);
@@ -310,8 +336,10 @@ TEST(instance_profile_credentials_refresh) {
     StrBuf s = STRBUF_INIT;
     fs_live_fetch(stats, &s);
     long long before = fs_live_json_int(sb_str(&s), "imds_credentials");
-    FsProp p[] = {{"aws.s3.use_instance_profile", "true"}, {"aws.s3.imds_endpoint", fs_live_env("CAIRN_AWS_CREDS")},
-                  {"aws.s3.endpoint", proxy}, {"aws.s3.credentials_refresh_margin_s", "5"}};
+    FsProp p[] = {{"aws.s3.use_instance_profile", "true"},
+                  {"aws.s3.imds_endpoint", fs_live_env("CAIRN_AWS_CREDS")},
+                  {"aws.s3.endpoint", proxy},
+                  {"aws.s3.credentials_refresh_margin_s", "5"}};
     Fs *fs = NULL;
     Error err = ERROR_INIT;
     clear_env();
@@ -319,16 +347,20 @@ TEST(instance_profile_credentials_refresh) {
     CHECK_OK(fs_write_all(fs, "a", "1", 1, &err), &err);
     CHECK_OK(fs_write_all(fs, "b", "2", 1, &err), &err);
     fs_live_fetch(stats, &s);
-    CHECK_INT(fs_live_json_int(sb_str(&s), "imds_credentials") - before, 1); /* cached: fetched once */
-    CHECK_INT(fs_live_json_int(sb_str(&s), "imds_unauthorized"), 0);        /* the IMDSv2 token was sent */
+    CHECK_INT(fs_live_json_int(sb_str(&s), "imds_credentials") - before,
+              1);                                                    /* cached: fetched once */
+    CHECK_INT(fs_live_json_int(sb_str(&s), "imds_unauthorized"), 0); /* the IMDSv2 token was sent */
     clock_sleep_ms(3500); /* credentials live 8 s; 5 s before expiry they are refreshed */
     CHECK_OK(fs_write_all(fs, "c", "3", 1, &err), &err);
     fs_live_fetch(stats, &s);
     CHECK_INT(fs_live_json_int(sb_str(&s), "imds_credentials") - before, 2);
     /* the session token rides along and the proxy's botocore re-signing (with the token) agrees */
     fs_free(fs);
-    FsProp bad[] = {{"aws.s3.use_instance_profile", "true"}, {"aws.s3.imds_endpoint", "http://127.0.0.1:1"},
-                    {"aws.s3.endpoint", proxy}, {"fs.retry.max_attempts", "2"}, {"fs.retry.base_delay_ms", "5"}};
+    FsProp bad[] = {{"aws.s3.use_instance_profile", "true"},
+                    {"aws.s3.imds_endpoint", "http://127.0.0.1:1"},
+                    {"aws.s3.endpoint", proxy},
+                    {"fs.retry.max_attempts", "2"},
+                    {"fs.retry.base_delay_ms", "5"}};
     CHECK_OK(fs_open("s3://cairn-test/imds", bad, 5, &fs, &err), &err);
     CHECK(fs_write_all(fs, "a", "1", 1, &err) == STATUS_ERROR);
     CHECK(strstr(err.msg, "cannot get instance profile credentials") != NULL);
@@ -342,9 +374,12 @@ TEST(assume_role_through_sts) {
     StrBuf s = STRBUF_INIT;
     fs_live_fetch(stats, &s);
     long long before = fs_live_json_int(sb_str(&s), "sts_assume");
-    FsProp p[] = {{"aws.s3.access_key", "S3RVER"}, {"aws.s3.secret_key", "S3RVER"},
-                  {"aws.s3.iam_role_arn", fs_live_env("CAIRN_AWS_ROLE_ARN")}, {"aws.s3.external_id", "cairn-ext"},
-                  {"aws.s3.sts_endpoint", fs_live_env("CAIRN_AWS_CREDS")}, {"aws.s3.endpoint", proxy},
+    FsProp p[] = {{"aws.s3.access_key", "S3RVER"},
+                  {"aws.s3.secret_key", "S3RVER"},
+                  {"aws.s3.iam_role_arn", fs_live_env("CAIRN_AWS_ROLE_ARN")},
+                  {"aws.s3.external_id", "cairn-ext"},
+                  {"aws.s3.sts_endpoint", fs_live_env("CAIRN_AWS_CREDS")},
+                  {"aws.s3.endpoint", proxy},
                   {"aws.s3.credentials_refresh_margin_s", "5"}};
     Fs *fs = NULL;
     Error err = ERROR_INIT;
@@ -362,7 +397,9 @@ TEST(assume_role_through_sts) {
     CHECK_OK(fs_open("s3://cairn-test/sts", p, 7, &fs, &err), &err);
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_AUTH);
-    CHECK(strstr(err.msg, "cannot assume role arn:aws:iam::123456789012:role/cairn-backup through STS") != NULL);
+    CHECK(strstr(err.msg,
+                 "cannot assume role arn:aws:iam::123456789012:role/cairn-backup through STS") !=
+          NULL);
     CHECK(strstr(err.msg, "HTTP 403 AccessDenied: Invalid ExternalId") != NULL);
     fs_free(fs);
     sb_free(&s);
@@ -397,7 +434,8 @@ static void *worker(void *arg) {
     w->ok = 1;
     for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "w%d/file%d", w->id, i);
-        if (fs_live_put(w->fs, path, (size_t)(1 + i) * 1500000, (unsigned)(w->id * 10 + i), sha, &err) ||
+        if (fs_live_put(w->fs, path, (size_t)(1 + i) * 1500000, (unsigned)(w->id * 10 + i), sha,
+                        &err) ||
             fs_live_get(w->fs, path, &size, back, &err) || strcmp(sha, back) != 0) {
             fprintf(stderr, "  worker %d: %s\n", w->id, err.msg);
             w->ok = 0;
@@ -431,7 +469,8 @@ TEST(every_request_signature_matched_botocore) {
     /* exactly the three requests signed on purpose with a wrong secret or key (auth test) differ */
     CHECK_INT(fs_live_json_int(sb_str(&s), "signature_mismatches"), 3);
     int listed = 0;
-    for (const char *p = strstr(sb_str(&s), "\"request\": \""); p; p = strstr(p + 1, "\"request\": \"")) {
+    for (const char *p = strstr(sb_str(&s), "\"request\": \""); p;
+         p = strstr(p + 1, "\"request\": \"")) {
         CHECK(strncmp(p + 12, "PUT /cairn-test/auth/", 21) == 0);
         listed++;
     }
@@ -446,7 +485,8 @@ int main(int argc, char **argv) {
     snprintf(stats_url, sizeof stats_url, "%s/__stats", proxy);
     snprintf(fault_url, sizeof fault_url, "%s/__fault", proxy);
     snprintf(proxy_hostport, sizeof proxy_hostport, "%s", strrchr(proxy, ':') + 1);
-    snprintf(vhost_resolve, sizeof vhost_resolve, "cairn-vhost.s3.localhost:%s:127.0.0.1", proxy_hostport);
+    snprintf(vhost_resolve, sizeof vhost_resolve, "cairn-vhost.s3.localhost:%s:127.0.0.1",
+             proxy_hostport);
     clear_env();
     RUN(aws_s3_properties_path_style);
     RUN(s3a_with_fs_s3a_keys);

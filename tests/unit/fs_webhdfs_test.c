@@ -1,6 +1,7 @@
-/* The WebHDFS driver against tests/servers/webhdfs_server.py, a namenode/datanode pair written from the Hadoop
- * WebHDFS REST documentation (307 redirects to the datanode, JSON bodies, RemoteException errors,
- * LISTSTATUS_BATCH paging of 3 entries). Not a live HDFS cluster. Servers start via tests/lib/servers.py. */
+/* The WebHDFS driver against tests/servers/webhdfs_server.py, a namenode/datanode pair written from
+ * the Hadoop WebHDFS REST documentation (307 redirects to the datanode, JSON bodies,
+ * RemoteException errors, LISTSTATUS_BATCH paging of 3 entries). Not a live HDFS cluster. Servers
+ * start via tests/lib/servers.py. */
 #include <sys/stat.h>
 
 #include "fs_live.h"
@@ -13,10 +14,12 @@ static Fs *open_hdfs(const char *user, const FsProp *extra, int nextra) {
     FsProp props[12];
     int n = 0;
     props[n++] = (FsProp){"dfs.namenode.http-address", fs_live_env("CAIRN_WEBHDFS")};
-    props[n++] = (FsProp){"webhdfs.chunk_size", "65536"}; /* small chunks: CREATE then several APPENDs */
+    props[n++] =
+        (FsProp){"webhdfs.chunk_size", "65536"}; /* small chunks: CREATE then several APPENDs */
     props[n++] = (FsProp){"fs.retry.base_delay_ms", "10"};
     if (user) props[n++] = (FsProp){"username", user};
-    for (int i = 0; i < nextra; i++) props[n++] = extra[i];
+    for (int i = 0; i < nextra; i++)
+        props[n++] = extra[i];
     Fs *fs = NULL;
     Error err = ERROR_INIT;
     CHECK_OK(fs_open(location, props, n, &fs, &err), &err);
@@ -36,7 +39,7 @@ TEST(write_read_stat_list_remove) {
     Error err = ERROR_INIT;
     char sha[65], back[65];
     CHECK_OK(fs_live_put(fs, "data/ab/file one.bin", 300001, 3, sha, &err), &err); /* 5 chunks */
-    CHECK_INT(local_size("data/ab/file one.bin"), 300001);                         /* landed where HDFS keeps it */
+    CHECK_INT(local_size("data/ab/file one.bin"), 300001); /* landed where HDFS keeps it */
     int64_t size;
     CHECK_OK(fs_live_get(fs, "data/ab/file one.bin", &size, back, &err), &err);
     CHECK_INT(size, 300001);
@@ -53,7 +56,8 @@ TEST(write_read_stat_list_remove) {
     CHECK_OK(fs_open_read_range(fs, "data/ab/file one.bin", 70000, 7, &r, &err), &err);
     unsigned char got[16], want[80000];
     size_t n = 0, k;
-    while (r && fs_read(r, got + n, sizeof got - n, &k, &err) == STATUS_OK && k) n += k;
+    while (r && fs_read(r, got + n, sizeof got - n, &k, &err) == STATUS_OK && k)
+        n += k;
     fs_test_fill(want, sizeof want, 3);
     CHECK_INT(n, 7);
     CHECK(memcmp(got, want + 70000, 7) == 0);
@@ -69,7 +73,8 @@ TEST(write_read_stat_list_remove) {
     CHECK_OK(fs_remove(fs, "data/ab/file one.bin", &err), &err);
     CHECK(fs_open_read(fs, "data/ab/file one.bin", &r, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_NOT_FOUND);
-    CHECK(strstr(err.msg, "FileNotFoundException: File does not exist: /repo/data/ab/file one.bin") != NULL);
+    CHECK(strstr(err.msg,
+                 "FileNotFoundException: File does not exist: /repo/data/ab/file one.bin") != NULL);
     fs_free(fs);
 }
 
@@ -122,9 +127,12 @@ TEST(remote_exceptions_become_clear_errors) {
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_AUTH);
     char want[512];
-    snprintf(want, sizeof want, "Repository 'hdfs_repo': cannot write hdfs://127.0.0.1:8020/repo/x: HTTP 403 AccessControlException: Permission denied: user=mallory");
+    snprintf(want, sizeof want,
+             "Repository 'hdfs_repo': cannot write hdfs://127.0.0.1:8020/repo/x: HTTP 403 "
+             "AccessControlException: Permission denied: user=mallory");
     CHECK(strncmp(err.msg, want, strlen(want)) == 0);
-    CHECK(strstr(err.msg, "(check the 'username' property and the path's HDFS permissions)") != NULL);
+    CHECK(strstr(err.msg, "(check the 'username' property and the path's HDFS permissions)") !=
+          NULL);
     fs_free(fs);
     fs = open_hdfs(NULL, NULL, 0);
     CHECK(fs_write_all(fs, "x", "1", 1, &err) == STATUS_ERROR);
@@ -136,13 +144,16 @@ TEST(remote_exceptions_become_clear_errors) {
     CHECK(fs_open(location, krb, 1, &fs, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_NOT_SUPPORTED);
     /* a namenode that is not there: transient, retried, folded */
-    FsProp dead[] = {{"dfs.namenode.http-address", "127.0.0.1:1"}, {"username", "cairn"},
-                     {"fs.retry.max_attempts", "2"}, {"fs.retry.base_delay_ms", "5"}};
+    FsProp dead[] = {{"dfs.namenode.http-address", "127.0.0.1:1"},
+                     {"username", "cairn"},
+                     {"fs.retry.max_attempts", "2"},
+                     {"fs.retry.base_delay_ms", "5"}};
     CHECK_OK(fs_open("hdfs://127.0.0.1:8020/repo", dead, 4, &fs, &err), &err);
     FsStat st;
     CHECK(fs_stat(fs, "x", &st, &err) == STATUS_ERROR);
     CHECK_INT(err.code, ERR_FS_TRANSIENT);
-    CHECK(strstr(err.msg, "cannot stat hdfs://127.0.0.1:8020/repo/x: cannot reach GET http://127.0.0.1:1/webhdfs/v1/repo/x") != NULL);
+    CHECK(strstr(err.msg, "cannot stat hdfs://127.0.0.1:8020/repo/x: cannot reach GET "
+                          "http://127.0.0.1:1/webhdfs/v1/repo/x") != NULL);
     CHECK(strstr(err.msg, "failed 2 attempts") != NULL);
     fs_free(fs);
 }

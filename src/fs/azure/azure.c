@@ -1,9 +1,10 @@
-/* The Azure Blob driver: wasb[s]://container@account.blob.core.windows.net/path and abfs[s]:// locations over
- * the Blob REST API, authorised by Shared Key (azure.blob.shared_key) or a SAS token (azure.blob.sas_token).
- * Files up to one block go up in one Put Blob; larger ones are staged as blocks (Put Block, several in
- * parallel, each with Content-MD5 the service verifies) and made visible at once by Put Block List, so an
- * aborted upload leaves only uncommitted blocks, which Azure discards. azure.blob.endpoint points elsewhere
- * (Azurite: http://127.0.0.1:10000/devstoreaccount1). */
+/* The Azure Blob driver: wasb[s]://container@account.blob.core.windows.net/path and abfs[s]://
+ * locations over the Blob REST API, authorised by Shared Key (azure.blob.shared_key) or a SAS token
+ * (azure.blob.sas_token). Files up to one block go up in one Put Blob; larger ones are staged as
+ * blocks (Put Block, several in parallel, each with Content-MD5 the service verifies) and made
+ * visible at once by Put Block List, so an aborted upload leaves only uncommitted blocks, which
+ * Azure discards. azure.blob.endpoint points elsewhere (Azurite:
+ * http://127.0.0.1:10000/devstoreaccount1). */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
@@ -22,15 +23,16 @@
 #define AZ_VERSION "2021-12-02"
 
 typedef struct Azure {
-    char *display;   /* "wasbs://container@account..." root, for messages */
+    char *display; /* "wasbs://container@account..." root, for messages */
     char *account;
     char *container;
-    char *prefix;    /* blob name prefix, no leading/trailing '/' */
-    char *base;      /* endpoint URL up to the account: "https://acct.blob.core.windows.net" */
-    char *base_path; /* path part of base ("" or "/devstoreaccount1"): part of the signed resource */
+    char *prefix; /* blob name prefix, no leading/trailing '/' */
+    char *base;   /* endpoint URL up to the account: "https://acct.blob.core.windows.net" */
+    char
+        *base_path; /* path part of base ("" or "/devstoreaccount1"): part of the signed resource */
     uint8_t key[64];
-    int key_len;     /* 0 when using SAS */
-    char *sas;       /* SAS query string without '?', or NULL */
+    int key_len; /* 0 when using SAS */
+    char *sas;   /* SAS query string without '?', or NULL */
     HttpPool *pool;
     int64_t block_size;
     int parallel;
@@ -41,7 +43,7 @@ typedef struct Azure {
 typedef struct AzReq {
     const char *op;
     const char *method;
-    const char *blob; /* full blob name, or NULL for the container */
+    const char *blob;         /* full blob name, or NULL for the container */
     const char *const *query; /* raw key, value pairs */
     int nquery;
     const char *const *headers; /* extra "name", "value" pairs (x-ms-* are signed) */
@@ -118,16 +120,22 @@ static void az_prepare(Azure *az, const AzReq *rq, StrBuf *url, struct curl_slis
                 ms[nms++] = rq->headers[2 * i + 1];
             }
         qsort(ms, (size_t)nms / 2, 2 * sizeof *ms, param_cmp);
-        for (int i = 0; i < nms; i += 2) sb_appendf(&sts, "%s:%s\n", ms[i], ms[i + 1]);
+        for (int i = 0; i < nms; i += 2)
+            sb_appendf(&sts, "%s:%s\n", ms[i], ms[i + 1]);
         sb_appendf(&sts, "/%s%s", az->account, sb_str(&path));
-        const char **qs = malloc(sizeof *qs * (size_t)(2 * rq->nquery + 2));
-        if (rq->nquery) memcpy(qs, rq->query, sizeof *qs * (size_t)(2 * rq->nquery));
-        qsort(qs, (size_t)rq->nquery, 2 * sizeof *qs, param_cmp);
-        for (int i = 0; i < rq->nquery; i++) sb_appendf(&sts, "\n%s:%s", qs[2 * i], qs[2 * i + 1]);
-        free(qs);
+        if (rq->nquery) {
+            /* query parameters sorted by name, one "\nname:value" line each */
+            const char **qs = calloc((size_t)(2 * rq->nquery), sizeof *qs);
+            memcpy(qs, rq->query, sizeof *qs * (size_t)(2 * rq->nquery));
+            qsort(qs, (size_t)rq->nquery, 2 * sizeof *qs, param_cmp);
+            for (int i = 0; i < rq->nquery; i++)
+                sb_appendf(&sts, "\n%s:%s", qs[2 * i], qs[2 * i + 1]);
+            free(qs);
+        }
         unsigned char mac[32];
         unsigned int ml = 32;
-        HMAC(EVP_sha256(), az->key, az->key_len, (const unsigned char *)sts.data, sts.len, mac, &ml);
+        HMAC(EVP_sha256(), az->key, az->key_len, (const unsigned char *)sts.data, sts.len, mac,
+             &ml);
         char sig[64];
         b64(mac, 32, sig);
         sb_reset(&line);
@@ -155,11 +163,13 @@ static Status az_error(const Azure *az, const AzReq *rq, const HttpResponse *res
     const char *c = sb_str(&code);
     ErrCode ec = ERR_FS;
     char hint[300] = "";
-    if (s >= 500 || s == 429 || strcmp(c, "ServerBusy") == 0 || strcmp(c, "OperationTimedOut") == 0) {
+    if (s >= 500 || s == 429 || strcmp(c, "ServerBusy") == 0 ||
+        strcmp(c, "OperationTimedOut") == 0) {
         ec = ERR_FS_TRANSIENT;
     } else if (strcmp(c, "ContainerNotFound") == 0) {
         ec = ERR_FS_NOT_FOUND;
-        snprintf(hint, sizeof hint, "container '%s' does not exist: check the location", az->container);
+        snprintf(hint, sizeof hint, "container '%s' does not exist: check the location",
+                 az->container);
     } else if (s == 404) {
         ec = ERR_FS_NOT_FOUND;
     } else if (s == 401 || s == 403) {
@@ -168,8 +178,9 @@ static Status az_error(const Azure *az, const AzReq *rq, const HttpResponse *res
                  az->key_len ? "check azure.blob.shared_key and the account name in the location"
                              : "check azure.blob.sas_token: its permissions, services and expiry");
     }
-    err_set(err, ec, "cannot %s %s/%s: HTTP %ld%s%s%s%s%s%s%s", rq->op, az->display, rq->blob ? rq->blob : "", s,
-            code.len ? " " : "", c, msg.len ? ": " : "", sb_str(&msg), *hint ? " (" : "", hint, *hint ? ")" : "");
+    err_set(err, ec, "cannot %s %s/%s: HTTP %ld%s%s%s%s%s%s%s", rq->op, az->display,
+            rq->blob ? rq->blob : "", s, code.len ? " " : "", c, msg.len ? ": " : "", sb_str(&msg),
+            *hint ? " (" : "", hint, *hint ? ")" : "");
     sb_free(&code);
     sb_free(&msg);
     return STATUS_ERROR;
@@ -189,8 +200,10 @@ static Status az_attempt(void *ctx, Error *err) {
     HttpRequest req = {c->rq->method, sb_str(&url), h, c->rq->body, c->rq->body_len, false};
     Status st = http_perform(c->az->pool, &req, c->resp, err);
     if (st)
-        err_prefix(err, "cannot %s %s/%s: ", c->rq->op, c->az->display, c->rq->blob ? c->rq->blob : "");
-    else if ((c->resp->status < 200 || c->resp->status >= 300) && !(c->rq->ok404 && c->resp->status == 404))
+        err_prefix(err, "cannot %s %s/%s: ", c->rq->op, c->az->display,
+                   c->rq->blob ? c->rq->blob : "");
+    else if ((c->resp->status < 200 || c->resp->status >= 300) &&
+             !(c->rq->ok404 && c->resp->status == 404))
         st = az_error(c->az, c->rq, c->resp, err);
     curl_slist_free_all(h);
     sb_free(&url);
@@ -224,7 +237,8 @@ static Status az_open_attempt(void *ctx, Error *err) {
     int nh = 0;
     if (r->pos > 0 || r->end >= 0) {
         if (r->end >= 0)
-            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->pos, (long long)r->end - 1);
+            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->pos,
+                     (long long)r->end - 1);
         else
             snprintf(range, sizeof range, "bytes=%lld-", (long long)r->pos);
         hdrs[0] = "x-ms-range";
@@ -262,7 +276,8 @@ static Status az_read(FsReader *fr, void *buf, size_t cap, size_t *got, Error *e
         }
         if (!err_is_retryable(&e) || ++r->resumes >= r->az->retry.max_attempts) {
             err_copy(err, &e);
-            return err_prefix(err, "cannot read %s/%s at offset %lld: ", r->az->display, r->blob, (long long)r->pos);
+            return err_prefix(err, "cannot read %s/%s at offset %lld: ", r->az->display, r->blob,
+                              (long long)r->pos);
         }
         if (fs_retry_run(&r->az->retry, az_open_attempt, r, err)) return STATUS_ERROR;
     }
@@ -278,7 +293,8 @@ static void az_reader_close(FsReader *fr) {
 
 static const FsReaderVt az_reader_vt = {az_read, az_reader_close, NULL};
 
-static Status az_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {
+static Status az_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out,
+                           Error *err) {
     Azure *az = fs->impl;
     AzReader *r = calloc(1, sizeof *r);
     if (!r) abort();
@@ -430,11 +446,13 @@ static Status az_commit(FsWriter *fw, Error *err) {
         if (st == STATUS_OK) {
             StrBuf body = STRBUF_INIT;
             sb_append(&body, "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-            for (size_t i = 0; i < w->blocks.len; i++) sb_appendf(&body, "<Latest>%s</Latest>", w->blocks.items[i]->id);
+            for (size_t i = 0; i < w->blocks.len; i++)
+                sb_appendf(&body, "<Latest>%s</Latest>", w->blocks.items[i]->id);
             sb_append(&body, "</BlockList>");
             const char *q[] = {"comp", "blocklist"};
             const char *h[] = {"Content-Type", "application/xml"};
-            AzReq rq = {"commit the blocks of", "PUT", w->blob, q, 1, h, 1, body.data, body.len, false};
+            AzReq rq = {
+                "commit the blocks of", "PUT", w->blob, q, 1, h, 1, body.data, body.len, false};
             st = az_call(w->az, &rq, &resp, err);
             sb_free(&body);
         }
@@ -472,9 +490,11 @@ static Status az_open_write(Fs *fs, const char *path, FsWriter **out, Error *err
 
 /* Metadata. */
 
-typedef Status (*AzPageFn)(void *ctx, const char *name, bool is_prefix, int64_t size, int64_t mtime, Error *err);
+typedef Status (*AzPageFn)(void *ctx, const char *name, bool is_prefix, int64_t size, int64_t mtime,
+                           Error *err);
 
-static Status az_list_names(Azure *az, const char *prefix, bool delimit, int max, AzPageFn fn, void *ctx, Error *err) {
+static Status az_list_names(Azure *az, const char *prefix, bool delimit, int max, AzPageFn fn,
+                            void *ctx, Error *err) {
     HttpResponse resp;
     http_response_init(&resp);
     StrBuf marker = STRBUF_INIT, name = STRBUF_INIT, text = STRBUF_INIT;
@@ -493,13 +513,15 @@ static Status az_list_names(Azure *az, const char *prefix, bool delimit, int max
         if (marker.len) q[2 * n] = "marker", q[2 * n + 1] = sb_str(&marker), n++;
         AzReq rq = {"list", "GET", NULL, q, n, NULL, 0, NULL, 0, false};
         if ((st = az_call(az, &rq, &resp, err))) break;
-        const char *b = resp.body.data ? resp.body.data : "", *end = b + resp.body.len, *cur = b, *body;
+        const char *b = resp.body.data ? resp.body.data : "", *end = b + resp.body.len, *cur = b,
+                   *body;
         size_t len;
         while (st == STATUS_OK && xml_next(&cur, end, "Blob", &body, &len)) {
             int64_t size = 0, mtime = 0;
             if (!xml_text(body, len, "Name", &name)) continue;
             if (xml_text(body, len, "Content-Length", &text)) str_to_int64(sb_str(&text), &size);
-            if (xml_text(body, len, "Last-Modified", &text)) mtime = fs_parse_time_ms(sb_str(&text));
+            if (xml_text(body, len, "Last-Modified", &text))
+                mtime = fs_parse_time_ms(sb_str(&text));
             st = fn(ctx, sb_str(&name), false, size, mtime, err);
         }
         cur = b;
@@ -522,7 +544,8 @@ typedef struct AzListCtx {
     void *ctx;
 } AzListCtx;
 
-static Status az_list_cb(void *ctx, const char *name, bool is_prefix, int64_t size, int64_t mtime, Error *err) {
+static Status az_list_cb(void *ctx, const char *name, bool is_prefix, int64_t size, int64_t mtime,
+                         Error *err) {
     AzListCtx *lc = ctx;
     if (strlen(name) <= lc->strip) return STATUS_OK;
     char *rel = strdup(name + lc->strip);
@@ -555,7 +578,8 @@ static Status az_list(Fs *fs, const char *dir, bool recursive, FsListFn fn, void
     return st;
 }
 
-static Status az_count_cb(void *ctx, const char *name, bool is_prefix, int64_t size, int64_t mtime, Error *err) {
+static Status az_count_cb(void *ctx, const char *name, bool is_prefix, int64_t size, int64_t mtime,
+                          Error *err) {
     (*(int *)ctx)++;
     return STATUS_OK;
 }
@@ -571,8 +595,10 @@ static Status az_stat(Fs *fs, const char *path, FsStat *st, Error *err) {
         if (rc == STATUS_OK && resp.status == 200) {
             char v[128];
             st->exists = true;
-            if (http_response_header(&resp, "Content-Length", v, sizeof v)) str_to_int64(v, &st->size);
-            if (http_response_header(&resp, "Last-Modified", v, sizeof v)) st->mtime_ms = fs_parse_time_ms(v);
+            if (http_response_header(&resp, "Content-Length", v, sizeof v))
+                str_to_int64(v, &st->size);
+            if (http_response_header(&resp, "Last-Modified", v, sizeof v))
+                st->mtime_ms = fs_parse_time_ms(v);
         }
         http_response_free(&resp);
         free(blob);
@@ -618,18 +644,22 @@ static void az_describe(const Fs *fs, StrBuf *out) {
     const Azure *az = fs->impl;
     sb_appendf(out, "%s/%s", az->base, az->container);
     if (*az->prefix) sb_appendf(out, "/%s", az->prefix);
-    sb_appendf(out, " (account %s, credentials: %s)", az->account, az->key_len ? "shared key" : az->sas ? "SAS token" : "none");
+    sb_appendf(out, " (account %s, credentials: %s)", az->account,
+               az->key_len ? "shared key"
+               : az->sas   ? "SAS token"
+                           : "none");
 }
 
 static const FsDriverVt az_vt = {"azure",   az_open_read, az_open_write, az_stat,    az_list,
                                  az_remove, NULL,         az_free,       az_describe};
 
-static Status int_prop(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi, int64_t *out,
-                       Error *err) {
+static Status int_prop(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi,
+                       int64_t *out, Error *err) {
     const char *v = fs_prop_get(props, nprops, key);
     if (!v) return STATUS_OK;
     if (!str_to_int64(v, out) || *out < lo || *out > hi)
-        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be an integer from %lld to %lld", key, v,
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "property '%s' = '%s' must be an integer from %lld to %lld", key, v,
                        (long long)lo, (long long)hi);
     return STATUS_OK;
 }
@@ -638,19 +668,22 @@ Status fs_azure_open(Fs *fs, const char *location, const FsProp *props, int npro
     const char *sep = strstr(location, "://");
     char scheme[8];
     snprintf(scheme, sizeof scheme, "%.*s", (int)(sep - location), location);
-    for (char *p = scheme; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    for (char *p = scheme; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
     const char *rest = sep + 3;
     const char *at = strchr(rest, '@');
     const char *slash = strchr(rest, '/');
     if (!at || (slash && at > slash) || at == rest)
-        return err_set(err, ERR_INVALID_ARGUMENT,
-                       "location '%s' must look like %s://<container>@<account>.blob.core.windows.net/<path>", location,
-                       scheme);
+        return err_set(
+            err, ERR_INVALID_ARGUMENT,
+            "location '%s' must look like %s://<container>@<account>.blob.core.windows.net/<path>",
+            location, scheme);
     const char *host = at + 1;
     size_t hl = strcspn(host, "/");
     size_t al = strcspn(host, ".");
     if (al == 0 || al > hl)
-        return err_set(err, ERR_INVALID_ARGUMENT, "location '%s' names no storage account after '@'", location);
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "location '%s' names no storage account after '@'", location);
     Azure *az = calloc(1, sizeof *az);
     if (!az) abort();
     fs->impl = az;
@@ -659,10 +692,12 @@ Status fs_azure_open(Fs *fs, const char *location, const FsProp *props, int npro
     az->container = strndup(rest, (size_t)(at - rest));
     az->account = strndup(host, al);
     const char *pfx = host + hl;
-    while (*pfx == '/') pfx++;
+    while (*pfx == '/')
+        pfx++;
     az->prefix = strdup(pfx);
     size_t pl = strlen(az->prefix);
-    while (pl && az->prefix[pl - 1] == '/') az->prefix[--pl] = '\0';
+    while (pl && az->prefix[pl - 1] == '/')
+        az->prefix[--pl] = '\0';
     StrBuf d = STRBUF_INIT;
     sb_appendf(&d, "%s://%s@%.*s", scheme, az->container, (int)hl, host);
     if (*az->prefix) sb_appendf(&d, "/%s", az->prefix);
@@ -672,7 +707,8 @@ Status fs_azure_open(Fs *fs, const char *location, const FsProp *props, int npro
     StrBuf base = STRBUF_INIT;
     if (ep && *ep) {
         sb_append(&base, ep);
-        while (base.len && base.data[base.len - 1] == '/') base.data[--base.len] = '\0';
+        while (base.len && base.data[base.len - 1] == '/')
+            base.data[--base.len] = '\0';
         if (!str_has_iprefix(ep, "http://") && !str_has_iprefix(ep, "https://")) {
             StrBuf b2 = STRBUF_INIT;
             sb_appendf(&b2, "https://%s", sb_str(&base));
@@ -695,9 +731,11 @@ Status fs_azure_open(Fs *fs, const char *location, const FsProp *props, int npro
         size_t kl = strlen(key);
         if (kl > 88) kl = 88;
         int n = EVP_DecodeBlock(tmp, (const unsigned char *)key, (int)kl);
-        while (n > 0 && kl > 0 && key[kl - 1] == '=') n--, kl--;
+        while (n > 0 && kl > 0 && key[kl - 1] == '=')
+            n--, kl--;
         if (n <= 0 || n > 64) {
-            err_set(err, ERR_INVALID_ARGUMENT, "property 'azure.blob.shared_key' is not a base64 account key");
+            err_set(err, ERR_INVALID_ARGUMENT,
+                    "property 'azure.blob.shared_key' is not a base64 account key");
             goto fail;
         }
         memcpy(az->key, tmp, (size_t)n);

@@ -1,6 +1,7 @@
-/* The posix driver: a location is a local directory ("/abs/path" or "file:///abs/path"). Writers fill a temp
- * file beside the target, fsync it, rename it into place and fsync the directory, so a crash leaves either the
- * old file or the new one, never a torn one. Temp files are named ".<name>.cairn-tmp.<pid>.<n>". */
+/* The posix driver: a location is a local directory ("/abs/path" or "file:///abs/path"). Writers
+ * fill a temp file beside the target, fsync it, rename it into place and fsync the directory, so a
+ * crash leaves either the old file or the new one, never a torn one. Temp files are named
+ * ".<name>.cairn-tmp.<pid>.<n>". */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +29,11 @@ static char *full_path(const Fs *fs, const char *path) {
 }
 
 static Status io_error(Error *err, const char *what, const char *path, int e) {
-    if (e == ENOENT) return err_set(err, ERR_FS_NOT_FOUND, "cannot %s %s: file does not exist", what, path);
+    if (e == ENOENT)
+        return err_set(err, ERR_FS_NOT_FOUND, "cannot %s %s: file does not exist", what, path);
     if (e == EACCES || e == EPERM)
-        return err_set(err, ERR_FS_AUTH, "cannot %s %s: %s (check the directory's owner and mode)", what, path,
-                       strerror(e));
+        return err_set(err, ERR_FS_AUTH, "cannot %s %s: %s (check the directory's owner and mode)",
+                       what, path, strerror(e));
     return err_set(err, ERR_IO, "cannot %s %s: %s", what, path, strerror(e));
 }
 
@@ -79,7 +81,8 @@ static Status posix_read(FsReader *r, void *buf, size_t cap, size_t *got, Error 
     if (pr->left == 0) return STATUS_OK;
     if (pr->left > 0 && (int64_t)cap > pr->left) cap = (size_t)pr->left;
     ssize_t n;
-    do n = read(pr->fd, buf, cap);
+    do
+        n = read(pr->fd, buf, cap);
     while (n < 0 && errno == EINTR);
     if (n < 0) return io_error(err, "read", pr->path, errno);
     *got = (size_t)n;
@@ -102,8 +105,8 @@ static int posix_reader_fd(FsReader *r) {
 
 static const FsReaderVt posix_reader_vt = {posix_read, posix_reader_close, posix_reader_fd};
 
-static Status posix_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out,
-                              Error *err) {
+static Status posix_open_read(Fs *fs, const char *path, int64_t offset, int64_t length,
+                              FsReader **out, Error *err) {
     char *fp = full_path(fs, path);
     int fd = open(fp, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -141,7 +144,7 @@ typedef struct PosixWriter {
     FsWriter base;
     int fd;
     int64_t written, kicked; /* bytes written; bytes already handed to writeback */
-    char *path; /* final */
+    char *path;              /* final */
     char *tmp;
 } PosixWriter;
 
@@ -158,8 +161,8 @@ static Status posix_write(FsWriter *w, const void *buf, size_t n, Error *err) {
         n -= (size_t)k;
         pw->written += k;
     }
-    /* Start writeback as the file grows, so the disk works while we write and the fsync at commit has little
-     * left to do (otherwise all dirty pages of the file wait for that one fsync). */
+    /* Start writeback as the file grows, so the disk works while we write and the fsync at commit
+     * has little left to do (otherwise all dirty pages of the file wait for that one fsync). */
     if (pw->written - pw->kicked >= WRITEBACK_CHUNK) {
         sync_file_range(pw->fd, pw->kicked, pw->written - pw->kicked, SYNC_FILE_RANGE_WRITE);
         pw->kicked = pw->written;
@@ -183,7 +186,8 @@ static Status posix_commit(FsWriter *w, Error *err) {
     else if (close(pw->fd) != 0)
         st = io_error(err, "close", pw->tmp, errno);
     pw->fd = -1;
-    if (st == STATUS_OK && rename(pw->tmp, pw->path) != 0) st = io_error(err, "rename into", pw->path, errno);
+    if (st == STATUS_OK && rename(pw->tmp, pw->path) != 0)
+        st = io_error(err, "rename into", pw->path, errno);
     if (st == STATUS_OK) fsync_dir_of(pw->path);
     posix_writer_free(pw, st != STATUS_OK);
     return st;
@@ -250,7 +254,8 @@ static bool is_temp_name(const char *name) {
 }
 
 /* Walks dir; rel is the path relative to the listed directory ("" at the top). */
-static Status walk(const char *dir, const char *rel, bool recursive, FsListFn fn, void *ctx, Error *err) {
+static Status walk(const char *dir, const char *rel, bool recursive, FsListFn fn, void *ctx,
+                   Error *err) {
     DIR *d = opendir(dir);
     if (!d) {
         if (errno == ENOENT || errno == ENOTDIR) return STATUS_OK;
@@ -259,7 +264,9 @@ static Status walk(const char *dir, const char *rel, bool recursive, FsListFn fn
     Status st = STATUS_OK;
     struct dirent *de;
     while (st == STATUS_OK && (de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 || is_temp_name(de->d_name)) continue;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            is_temp_name(de->d_name))
+            continue;
         char *child = fs_path_join(dir, de->d_name);
         char *crel = fs_path_join(rel, de->d_name);
         struct stat sb;
@@ -267,7 +274,8 @@ static Status walk(const char *dir, const char *rel, bool recursive, FsListFn fn
             if (S_ISDIR(sb.st_mode) && recursive) {
                 st = walk(child, crel, true, fn, ctx, err);
             } else if (S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)) {
-                FsEntry e = {crel, S_ISDIR(sb.st_mode), S_ISDIR(sb.st_mode) ? 0 : (int64_t)sb.st_size,
+                FsEntry e = {crel, S_ISDIR(sb.st_mode),
+                             S_ISDIR(sb.st_mode) ? 0 : (int64_t)sb.st_size,
                              (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000};
                 st = fn(ctx, &e, err);
             }
@@ -279,7 +287,8 @@ static Status walk(const char *dir, const char *rel, bool recursive, FsListFn fn
     return st;
 }
 
-static Status posix_list(Fs *fs, const char *dir, bool recursive, FsListFn fn, void *ctx, Error *err) {
+static Status posix_list(Fs *fs, const char *dir, bool recursive, FsListFn fn, void *ctx,
+                         Error *err) {
     char *fp = full_path(fs, dir);
     Status st = walk(fp, "", recursive, fn, ctx, err);
     free(fp);
@@ -298,7 +307,8 @@ static Status remove_tree(const char *path, Error *err) {
     DIR *d = opendir(path);
     if (!d) {
         if (errno == ENOENT) return STATUS_OK;
-        if (errno == ENOTDIR) return unlink(path) == 0 ? STATUS_OK : io_error(err, "remove", path, errno);
+        if (errno == ENOTDIR)
+            return unlink(path) == 0 ? STATUS_OK : io_error(err, "remove", path, errno);
         return io_error(err, "list", path, errno);
     }
     Status st = STATUS_OK;
@@ -314,7 +324,8 @@ static Status remove_tree(const char *path, Error *err) {
         free(child);
     }
     closedir(d);
-    if (st == STATUS_OK && rmdir(path) != 0 && errno != ENOENT) st = io_error(err, "remove directory", path, errno);
+    if (st == STATUS_OK && rmdir(path) != 0 && errno != ENOENT)
+        st = io_error(err, "remove directory", path, errno);
     return st;
 }
 
@@ -355,8 +366,9 @@ static void posix_describe(const Fs *fs, StrBuf *out) {
     sb_append(out, ((const Posix *)fs->impl)->root);
 }
 
-static const FsDriverVt posix_vt = {"posix",    posix_open_read, posix_open_write,    posix_stat,     posix_list,
-                                    posix_remove, posix_remove_prefix, posix_free, posix_describe};
+static const FsDriverVt posix_vt = {"posix",       posix_open_read, posix_open_write,    posix_stat,
+                                    posix_list,    posix_remove,    posix_remove_prefix, posix_free,
+                                    posix_describe};
 
 Status fs_posix_open(Fs *fs, const char *location, const FsProp *props, int nprops, Error *err) {
     const char *path = location;
@@ -364,14 +376,17 @@ Status fs_posix_open(Fs *fs, const char *location, const FsProp *props, int npro
         path = location + 7;
         if (*path != '/')
             return err_set(err, ERR_INVALID_ARGUMENT,
-                           "location '%s' needs an absolute path: file:///path (three slashes)", location);
+                           "location '%s' needs an absolute path: file:///path (three slashes)",
+                           location);
     }
     if (*path != '/')
-        return err_set(err, ERR_INVALID_ARGUMENT, "location '%s' is not an absolute path", location);
+        return err_set(err, ERR_INVALID_ARGUMENT, "location '%s' is not an absolute path",
+                       location);
     Posix *p = calloc(1, sizeof *p);
     p->root = strdup(path);
     size_t n = strlen(p->root);
-    while (n > 1 && p->root[n - 1] == '/') p->root[--n] = '\0';
+    while (n > 1 && p->root[n - 1] == '/')
+        p->root[--n] = '\0';
     fs->impl = p;
     fs->vt = &posix_vt;
     return STATUS_OK;

@@ -1,7 +1,8 @@
-/* The S3 driver: AWS S3 and the S3-compatible stores (GCS XML API with HMAC keys, Alibaba OSS, Tencent COS,
- * MinIO). Locations are <scheme>://bucket/prefix; each property family (aws.s3.*, fs.s3a.*, fs.oss.*,
- * fs.cosn.*) maps onto one configuration: endpoint, region, addressing style and credentials. Every request is
- * signed here with SigV4 (s3_sign.c) and runs through the retry layer. */
+/* The S3 driver: AWS S3 and the S3-compatible stores (GCS XML API with HMAC keys, Alibaba OSS,
+ * Tencent COS, MinIO). Locations are <scheme>://bucket/prefix; each property family (aws.s3.*,
+ * fs.s3a.*, fs.oss.*, fs.cosn.*) maps onto one configuration: endpoint, region, addressing style
+ * and credentials. Every request is signed here with SigV4 (s3_sign.c) and runs through the retry
+ * layer. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,8 @@ Status s3_prepare(S3 *s3, const S3Req *rq, StrBuf *url, struct curl_slist **head
     hs[n++] = (SigV4Header){"x-amz-content-sha256", payload};
     hs[n++] = (SigV4Header){"x-amz-date", date};
     if (cr.token) hs[n++] = (SigV4Header){"x-amz-security-token", cr.token};
-    for (int i = 0; i < rq->nextra && n < 16; i++) hs[n++] = rq->extra[i];
+    for (int i = 0; i < rq->nextra && n < 16; i++)
+        hs[n++] = rq->extra[i];
     SigV4Request sr = {rq->method, sb_str(&path), rq->query, rq->nquery, hs, n, payload};
     SigV4Scope scope = {cr.access_key, cr.secret_key ? cr.secret_key : "", s3->region, "s3", date};
     sigv4_authorization(&sr, &scope, &auth);
@@ -89,7 +91,8 @@ Status s3_error(const S3 *s3, const S3Req *rq, const HttpResponse *resp, Error *
         ec = ERR_FS_TRANSIENT;
     } else if (strcmp(c, "NoSuchBucket") == 0) {
         ec = ERR_FS_NOT_FOUND;
-        snprintf(hintbuf, sizeof hintbuf, "bucket '%s' does not exist: check the location", s3->bucket);
+        snprintf(hintbuf, sizeof hintbuf, "bucket '%s' does not exist: check the location",
+                 s3->bucket);
         hint = hintbuf;
     } else if (s == 404) {
         ec = ERR_FS_NOT_FOUND;
@@ -99,7 +102,8 @@ Status s3_error(const S3 *s3, const S3Req *rq, const HttpResponse *resp, Error *
         ec = ERR_FS_AUTH;
         snprintf(hintbuf, sizeof hintbuf, "%s", s3_cred_hint(s3->creds));
         hint = hintbuf;
-    } else if (s == 301 || strcmp(c, "AuthorizationHeaderMalformed") == 0 || strcmp(c, "PermanentRedirect") == 0) {
+    } else if (s == 301 || strcmp(c, "AuthorizationHeaderMalformed") == 0 ||
+               strcmp(c, "PermanentRedirect") == 0) {
         hint = "check aws.s3.region and the endpoint";
     }
     sb_append(&what, s3->display);
@@ -107,8 +111,9 @@ Status s3_error(const S3 *s3, const S3Req *rq, const HttpResponse *resp, Error *
         sb_putc(&what, '/');
         sb_append(&what, rq->key);
     }
-    err_set(err, ec, "cannot %s %s: HTTP %ld%s%s%s%s%s%s%s", rq->op, sb_str(&what), s, code.len ? " " : "", c,
-            msg.len ? ": " : "", sb_str(&msg), hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+    err_set(err, ec, "cannot %s %s: HTTP %ld%s%s%s%s%s%s%s", rq->op, sb_str(&what), s,
+            code.len ? " " : "", c, msg.len ? ": " : "", sb_str(&msg), hint ? " (" : "",
+            hint ? hint : "", hint ? ")" : "");
     sb_free(&code);
     sb_free(&msg);
     sb_free(&what);
@@ -131,7 +136,8 @@ static Status call_attempt(void *ctx, Error *err) {
         HttpRequest req = {c->rq->method, sb_str(&url), h, c->rq->body, c->rq->body_len, false};
         st = http_perform(c->s3->pool, &req, c->resp, err);
         if (st) {
-            err_prefix(err, "cannot %s %s/%s: ", c->rq->op, c->s3->display, c->rq->key ? c->rq->key : "");
+            err_prefix(err, "cannot %s %s/%s: ", c->rq->op, c->s3->display,
+                       c->rq->key ? c->rq->key : "");
         } else if (c->resp->status < 200 || c->resp->status >= 300) {
             if (!(c->ok404 && c->resp->status == 404)) st = s3_error(c->s3, c->rq, c->resp, err);
         }
@@ -151,10 +157,11 @@ Status s3_call(S3 *s3, const S3Req *rq, HttpResponse *resp, Error *err) {
 }
 
 /* One ListObjectsV2 page walk. Calls fn with paths relative to `rel_base` (the listed prefix). */
-typedef Status (*PageFn)(void *ctx, const char *key, bool is_prefix, int64_t size, int64_t mtime, Error *err);
+typedef Status (*PageFn)(void *ctx, const char *key, bool is_prefix, int64_t size, int64_t mtime,
+                         Error *err);
 
-static Status list_keys(S3 *s3, const char *key_prefix, bool delimit, int max_keys, PageFn fn, void *ctx,
-                        Error *err) {
+static Status list_keys(S3 *s3, const char *key_prefix, bool delimit, int max_keys, PageFn fn,
+                        void *ctx, Error *err) {
     HttpResponse resp;
     http_response_init(&resp);
     StrBuf token = STRBUF_INIT, text = STRBUF_INIT, key = STRBUF_INIT;
@@ -172,7 +179,8 @@ static Status list_keys(S3 *s3, const char *key_prefix, bool delimit, int max_ke
         if (token.len) q[n++] = (SigV4Param){"continuation-token", sb_str(&token)};
         S3Req rq = {"list", "GET", NULL, q, n, NULL, 0, NULL, 0};
         if ((st = s3_call(s3, &rq, &resp, err))) break;
-        const char *b = resp.body.data ? resp.body.data : "", *end = b + resp.body.len, *cur = b, *body;
+        const char *b = resp.body.data ? resp.body.data : "", *end = b + resp.body.len, *cur = b,
+                   *body;
         size_t len;
         while (st == STATUS_OK && xml_next(&cur, end, "Contents", &body, &len)) {
             int64_t size = 0, mtime = 0;
@@ -186,7 +194,8 @@ static Status list_keys(S3 *s3, const char *key_prefix, bool delimit, int max_ke
             if (!xml_text(body, len, "Prefix", &key)) continue;
             st = fn(ctx, sb_str(&key), true, 0, 0, err);
         }
-        more = max_keys <= 0 && xml_text(b, resp.body.len, "IsTruncated", &text) && strcmp(sb_str(&text), "true") == 0;
+        more = max_keys <= 0 && xml_text(b, resp.body.len, "IsTruncated", &text) &&
+               strcmp(sb_str(&text), "true") == 0;
         if (more && !xml_text(b, resp.body.len, "NextContinuationToken", &token)) more = false;
     }
     http_response_free(&resp);
@@ -204,7 +213,8 @@ typedef struct ListCtx {
     int count;
 } ListCtx;
 
-static Status list_page_cb(void *ctx, const char *key, bool is_prefix, int64_t size, int64_t mtime, Error *err) {
+static Status list_page_cb(void *ctx, const char *key, bool is_prefix, int64_t size, int64_t mtime,
+                           Error *err) {
     ListCtx *lc = ctx;
     if (strlen(key) <= lc->strip) return STATUS_OK;
     const char *rel = key + lc->strip;
@@ -240,7 +250,8 @@ static Status s3_list(Fs *fs, const char *dir, bool recursive, FsListFn fn, void
     return st;
 }
 
-static Status count_cb(void *ctx, const char *key, bool is_prefix, int64_t size, int64_t mtime, Error *err) {
+static Status count_cb(void *ctx, const char *key, bool is_prefix, int64_t size, int64_t mtime,
+                       Error *err) {
     (*(int *)ctx)++;
     return STATUS_OK;
 }
@@ -256,8 +267,10 @@ static Status s3_stat(Fs *fs, const char *path, FsStat *st, Error *err) {
         if (rc == STATUS_OK && resp.status == 200) {
             char v[128];
             st->exists = true;
-            if (http_response_header(&resp, "Content-Length", v, sizeof v)) str_to_int64(v, &st->size);
-            if (http_response_header(&resp, "Last-Modified", v, sizeof v)) st->mtime_ms = fs_parse_time_ms(v);
+            if (http_response_header(&resp, "Content-Length", v, sizeof v))
+                str_to_int64(v, &st->size);
+            if (http_response_header(&resp, "Last-Modified", v, sizeof v))
+                st->mtime_ms = fs_parse_time_ms(v);
         }
         http_response_free(&resp);
         free(key);
@@ -312,14 +325,16 @@ static void s3_describe(const Fs *fs, StrBuf *out) {
     else
         sb_appendf(out, "%s://%s.%s", s3->scheme, s3->bucket, s3->host);
     if (*s3->prefix) sb_appendf(out, "/%s", s3->prefix);
-    sb_appendf(out, " (%s, region %s, credentials: %s)", s3->path_style ? "path-style" : "virtual-hosted", s3->region,
+    sb_appendf(out, " (%s, region %s, credentials: %s)",
+               s3->path_style ? "path-style" : "virtual-hosted", s3->region,
                s3_cred_source(s3->creds));
 }
 
 static const FsDriverVt s3_vt = {"s3",      s3_open_read, s3_open_write, s3_stat,    s3_list,
                                  s3_remove, NULL,         s3_free,       s3_describe};
 
-/* The host part of an endpoint is an IP literal or localhost: only path-style addressing can work there. */
+/* The host part of an endpoint is an IP literal or localhost: only path-style addressing can work
+ * there. */
 static bool host_needs_path_style(const char *host) {
     char h[256];
     if (host[0] == '[') return true;
@@ -344,7 +359,8 @@ static char *derive_region(const char *host) {
         char *last = strrchr(buf, '.');
         const char *r = last ? last + 1 : buf;
         if (str_has_prefix(r, "s3-")) r += 3;
-        if (strcmp(r, "s3") == 0 || strcmp(r, "s3-external-1") == 0 || !*r) return strdup("us-east-1");
+        if (strcmp(r, "s3") == 0 || strcmp(r, "s3-external-1") == 0 || !*r)
+            return strdup("us-east-1");
         return strdup(r);
     }
     if (strstr(buf, "googleapis.com")) return strdup("auto");
@@ -367,12 +383,13 @@ static const char *first(const FsProp *props, int nprops, const char *a, const c
     return v && *v ? v : NULL;
 }
 
-static Status int_prop(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi, int64_t *out,
-                       Error *err) {
+static Status int_prop(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi,
+                       int64_t *out, Error *err) {
     const char *v = fs_prop_get(props, nprops, key);
     if (!v) return STATUS_OK;
     if (!str_to_int64(v, out) || *out < lo || *out > hi)
-        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be an integer from %lld to %lld", key, v,
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "property '%s' = '%s' must be an integer from %lld to %lld", key, v,
                        (long long)lo, (long long)hi);
     return STATUS_OK;
 }
@@ -381,13 +398,15 @@ Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops,
     const char *sep = strstr(location, "://");
     char scheme[16];
     snprintf(scheme, sizeof scheme, "%.*s", (int)(sep - location), location);
-    for (char *p = scheme; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    for (char *p = scheme; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
     const char *rest = sep + 3;
     size_t bl = strcspn(rest, "/");
     if (bl == 0)
-        return err_set(err, ERR_INVALID_ARGUMENT, "location '%s' names no bucket: use %s://<bucket>/<path>", location,
-                       scheme);
-    bool gcs = strcmp(scheme, "gs") == 0, oss = strcmp(scheme, "oss") == 0, cos = strcmp(scheme, "cosn") == 0;
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "location '%s' names no bucket: use %s://<bucket>/<path>", location, scheme);
+    bool gcs = strcmp(scheme, "gs") == 0, oss = strcmp(scheme, "oss") == 0,
+         cos = strcmp(scheme, "cosn") == 0;
     const char *ak, *sk, *endpoint, *key_props;
     if (oss) {
         ak = first(props, nprops, "fs.oss.accessKeyId", "aws.s3.access_key");
@@ -403,8 +422,9 @@ Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops,
         ak = first(props, nprops, "fs.s3a.access.key", "aws.s3.access_key");
         sk = first(props, nprops, "fs.s3a.secret.key", "aws.s3.secret_key");
         endpoint = first(props, nprops, "fs.s3a.endpoint", "aws.s3.endpoint");
-        key_props = first(props, nprops, "fs.s3a.access.key", NULL) ? "fs.s3a.access.key and fs.s3a.secret.key"
-                                                                   : "aws.s3.access_key and aws.s3.secret_key";
+        key_props = first(props, nprops, "fs.s3a.access.key", NULL)
+                        ? "fs.s3a.access.key and fs.s3a.secret.key"
+                        : "aws.s3.access_key and aws.s3.secret_key";
     } else {
         ak = first(props, nprops, "aws.s3.access_key", NULL);
         sk = first(props, nprops, "aws.s3.secret_key", NULL);
@@ -420,10 +440,12 @@ Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops,
     s3->retry = fs->retry;
     s3->bucket = strndup(rest, bl);
     const char *pfx = rest + bl;
-    while (*pfx == '/') pfx++;
+    while (*pfx == '/')
+        pfx++;
     s3->prefix = strdup(pfx);
     size_t pl = strlen(s3->prefix);
-    while (pl && s3->prefix[pl - 1] == '/') s3->prefix[--pl] = '\0';
+    while (pl && s3->prefix[pl - 1] == '/')
+        s3->prefix[--pl] = '\0';
     StrBuf disp = STRBUF_INIT;
     sb_appendf(&disp, "%s://%s", scheme, s3->bucket);
     s3->display = sb_detach(&disp);
@@ -485,7 +507,8 @@ Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops,
     cc.sts_endpoint = first(props, nprops, "aws.s3.sts_endpoint", NULL);
     cc.sts_region = first(props, nprops, "aws.s3.sts_region", "aws.s3.region");
     int64_t margin = 300;
-    if (int_prop(props, nprops, "aws.s3.credentials_refresh_margin_s", 0, 3600, &margin, err)) goto fail;
+    if (int_prop(props, nprops, "aws.s3.credentials_refresh_margin_s", 0, 3600, &margin, err))
+        goto fail;
     cc.refresh_margin_ms = margin * 1000;
     if (margin == 0) cc.refresh_margin_ms = 1;
     cc.key_props = key_props;

@@ -1,7 +1,8 @@
 /* Credential sources. IMDSv2: PUT /latest/api/token (TTL header) for a session token, then
- * GET /latest/meta-data/iam/security-credentials/ for the role name and .../<role> for a JSON document with
- * AccessKeyId, SecretAccessKey, Token and Expiration. STS: a SigV4-signed AssumeRole (form POST) whose XML
- * answer carries the same four values. Both are refreshed `refresh_margin_ms` before Expiration. */
+ * GET /latest/meta-data/iam/security-credentials/ for the role name and .../<role> for a JSON
+ * document with AccessKeyId, SecretAccessKey, Token and Expiration. STS: a SigV4-signed AssumeRole
+ * (form POST) whose XML answer carries the same four values. Both are refreshed `refresh_margin_ms`
+ * before Expiration. */
 #include "fs/s3/s3_cred.h"
 
 #include <jansson.h>
@@ -26,9 +27,9 @@ struct S3CredProvider {
     FsRetryPolicy retry;
     char *imds, *sts, *sts_region, *role_arn, *external_id, *hint;
     int64_t margin_ms;
-    S3Creds fixed;      /* static/env keys (also STS base when static) */
-    pthread_mutex_t mu; /* guards cached, base_cached, fetches */
-    S3Creds cached;     /* IMDS or STS result */
+    S3Creds fixed;       /* static/env keys (also STS base when static) */
+    pthread_mutex_t mu;  /* guards cached, base_cached, fetches */
+    S3Creds cached;      /* IMDS or STS result */
     S3Creds base_cached; /* IMDS result used as the STS base */
     int64_t fetches;
 };
@@ -55,12 +56,13 @@ static void creds_copy(S3Creds *dst, const S3Creds *src) {
 static char *strip_slash(const char *s) {
     char *d = strdup(s);
     size_t n = strlen(d);
-    while (n && d[n - 1] == '/') d[--n] = '\0';
+    while (n && d[n - 1] == '/')
+        d[--n] = '\0';
     return d;
 }
 
-Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy *retry, S3CredProvider **out,
-                   Error *err) {
+Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy *retry,
+                   S3CredProvider **out, Error *err) {
     *out = NULL;
     S3CredProvider *p = calloc(1, sizeof *p);
     if (!p) abort();
@@ -68,7 +70,8 @@ Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy 
     p->pool = pool;
     p->retry = *retry;
     p->margin_ms = cfg->refresh_margin_ms > 0 ? cfg->refresh_margin_ms : 300000;
-    const char *imds = cfg->imds_endpoint ? cfg->imds_endpoint : getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    const char *imds =
+        cfg->imds_endpoint ? cfg->imds_endpoint : getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
     const char *sts = cfg->sts_endpoint ? cfg->sts_endpoint : getenv("AWS_ENDPOINT_URL_STS");
     p->imds = strip_slash(imds && *imds ? imds : "http://169.254.169.254");
     p->sts = strip_slash(sts && *sts ? sts : "https://sts.amazonaws.com");
@@ -84,7 +87,8 @@ Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy 
         p->fixed.access_key = strdup(cfg->access_key);
         p->fixed.secret_key = dup_or_null(cfg->secret_key);
         p->fixed.token = dup_or_null(cfg->session_token);
-    } else if (getenv("AWS_ACCESS_KEY_ID") && *getenv("AWS_ACCESS_KEY_ID") && getenv("AWS_SECRET_ACCESS_KEY")) {
+    } else if (getenv("AWS_ACCESS_KEY_ID") && *getenv("AWS_ACCESS_KEY_ID") &&
+               getenv("AWS_SECRET_ACCESS_KEY")) {
         base = CRED_ENV;
         p->fixed.access_key = strdup(getenv("AWS_ACCESS_KEY_ID"));
         p->fixed.secret_key = strdup(getenv("AWS_SECRET_ACCESS_KEY"));
@@ -92,7 +96,9 @@ Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy 
     } else {
         s3_cred_free(p);
         return err_set(err, ERR_INVALID_ARGUMENT,
-                       "no S3 credentials: set %s, or aws.s3.use_instance_profile = true, or aws.s3.iam_role_arn, or the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment of the server",
+                       "no S3 credentials: set %s, or aws.s3.use_instance_profile = true, or "
+                       "aws.s3.iam_role_arn, or the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                       "environment of the server",
                        cfg->key_props ? cfg->key_props : "aws.s3.access_key and aws.s3.secret_key");
     }
     p->base_kind = base;
@@ -100,10 +106,19 @@ Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy 
     const char *what = cfg->key_props ? cfg->key_props : "aws.s3.access_key and aws.s3.secret_key";
     char hint[512];
     switch (p->kind) {
-    case CRED_STATIC: snprintf(hint, sizeof hint, "check %s", what); break;
-    case CRED_ENV: snprintf(hint, sizeof hint, "check the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment"); break;
-    case CRED_IMDS: snprintf(hint, sizeof hint, "check the permissions of the instance profile's role"); break;
-    case CRED_STS: snprintf(hint, sizeof hint, "check the permissions of role %s", p->role_arn); break;
+    case CRED_STATIC:
+        snprintf(hint, sizeof hint, "check %s", what);
+        break;
+    case CRED_ENV:
+        snprintf(hint, sizeof hint,
+                 "check the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment");
+        break;
+    case CRED_IMDS:
+        snprintf(hint, sizeof hint, "check the permissions of the instance profile's role");
+        break;
+    case CRED_STS:
+        snprintf(hint, sizeof hint, "check the permissions of role %s", p->role_arn);
+        break;
     }
     p->hint = strdup(hint);
     *out = p;
@@ -142,7 +157,8 @@ int64_t s3_cred_fetches(const S3CredProvider *p) {
     return n;
 }
 
-/* One HTTP exchange for IMDS/STS: 5xx and transport errors are transient, anything else non-2xx is final. */
+/* One HTTP exchange for IMDS/STS: 5xx and transport errors are transient, anything else non-2xx is
+ * final. */
 typedef struct CredCall {
     S3CredProvider *p;
     HttpRequest req;
@@ -160,15 +176,18 @@ static Status cred_attempt(void *ctx, Error *err) {
     StrBuf code = STRBUF_INIT, msg = STRBUF_INIT;
     xml_text(c->resp->body.data ? c->resp->body.data : "", c->resp->body.len, "Code", &code);
     xml_text(c->resp->body.data ? c->resp->body.data : "", c->resp->body.len, "Message", &msg);
-    ErrCode ec = s >= 500 || s == 429 ? ERR_FS_TRANSIENT : (s == 401 || s == 403) ? ERR_FS_AUTH : ERR_FS;
-    err_set(err, ec, "%s: %s %s answered HTTP %ld%s%s%s%s", c->what, c->req.method, u, s, code.len ? " " : "",
-            sb_str(&code), msg.len ? ": " : "", sb_str(&msg));
+    ErrCode ec = s >= 500 || s == 429     ? ERR_FS_TRANSIENT
+                 : (s == 401 || s == 403) ? ERR_FS_AUTH
+                                          : ERR_FS;
+    err_set(err, ec, "%s: %s %s answered HTTP %ld%s%s%s%s", c->what, c->req.method, u, s,
+            code.len ? " " : "", sb_str(&code), msg.len ? ": " : "", sb_str(&msg));
     sb_free(&code);
     sb_free(&msg);
     return STATUS_ERROR;
 }
 
-static Status cred_call(S3CredProvider *p, HttpRequest *req, HttpResponse *resp, const char *what, Error *err) {
+static Status cred_call(S3CredProvider *p, HttpRequest *req, HttpResponse *resp, const char *what,
+                        Error *err) {
     CredCall c = {p, *req, resp, what};
     return fs_retry_run(&p->retry, cred_attempt, &c, err);
 }
@@ -181,7 +200,8 @@ static Status imds_fetch(S3CredProvider *p, S3Creds *out, Error *err) {
     Status st = STATUS_ERROR;
     char token[1024], role[256];
     json_t *doc = NULL;
-    const char *what = "cannot get instance profile credentials (is this an EC2 instance with an instance profile? otherwise set aws.s3.use_instance_profile = false)";
+    const char *what = "cannot get instance profile credentials (is this an EC2 instance with an "
+                       "instance profile? otherwise set aws.s3.use_instance_profile = false)";
 
     sb_appendf(&url, "%s/latest/api/token", p->imds);
     h = curl_slist_append(h, "X-aws-ec2-metadata-token-ttl-seconds: 21600");
@@ -201,7 +221,8 @@ static Status imds_fetch(S3CredProvider *p, S3Creds *out, Error *err) {
     if (cred_call(p, &req, &resp, what, err)) goto done;
     size_t rl = strcspn(sb_str(&resp.body), "\r\n");
     if (rl == 0 || rl >= sizeof role) {
-        err_set(err, ERR_FS_AUTH, "%s: the metadata service lists no IAM role for this instance", what);
+        err_set(err, ERR_FS_AUTH, "%s: the metadata service lists no IAM role for this instance",
+                what);
         goto done;
     }
     memcpy(role, resp.body.data, rl);
@@ -220,8 +241,10 @@ static Status imds_fetch(S3CredProvider *p, S3Creds *out, Error *err) {
     const char *tok = json_string_value(json_object_get(doc, "Token"));
     const char *exp = json_string_value(json_object_get(doc, "Expiration"));
     if (!doc || (code && strcmp(code, "Success") != 0) || !ak || !sk) {
-        err_set(err, ERR_FS_AUTH, "%s: the metadata service's answer for role '%s' has no usable credentials (Code %s)",
-                what, role, code ? code : "missing");
+        err_set(
+            err, ERR_FS_AUTH,
+            "%s: the metadata service's answer for role '%s' has no usable credentials (Code %s)",
+            what, role, code ? code : "missing");
         goto done;
     }
     out->access_key = strdup(ak);
@@ -261,9 +284,13 @@ static Status sts_fetch(S3CredProvider *p, S3Creds *out, Error *err) {
     S3Creds base = {0};
     if (sts_base(p, &base, err)) return STATUS_ERROR;
     char session[64];
-    snprintf(session, sizeof session, "cairn-%d-%lld", (int)getpid(), (long long)(clock_now_ms() / 1000));
-    SigV4Param params[6] = {{"Action", "AssumeRole"}, {"Version", "2011-06-15"}, {"RoleArn", p->role_arn},
-                            {"RoleSessionName", session}, {"DurationSeconds", "3600"}};
+    snprintf(session, sizeof session, "cairn-%d-%lld", (int)getpid(),
+             (long long)(clock_now_ms() / 1000));
+    SigV4Param params[6] = {{"Action", "AssumeRole"},
+                            {"Version", "2011-06-15"},
+                            {"RoleArn", p->role_arn},
+                            {"RoleSessionName", session},
+                            {"DurationSeconds", "3600"}};
     int np = 5;
     if (p->external_id) params[np++] = (SigV4Param){"ExternalId", p->external_id};
     StrBuf body = STRBUF_INIT, url = STRBUF_INIT, auth = STRBUF_INIT, line = STRBUF_INIT;
@@ -285,7 +312,8 @@ static Status sts_fetch(S3CredProvider *p, S3Creds *out, Error *err) {
     int nh = 4;
     if (base.token) hdrs[nh++] = (SigV4Header){"x-amz-security-token", base.token};
     SigV4Request sr = {"POST", path, NULL, 0, hdrs, nh, body_hash};
-    SigV4Scope scope = {base.access_key, base.secret_key ? base.secret_key : "", p->sts_region, "sts", date};
+    SigV4Scope scope = {base.access_key, base.secret_key ? base.secret_key : "", p->sts_region,
+                        "sts", date};
     sigv4_authorization(&sr, &scope, &auth);
     struct curl_slist *h = NULL;
     for (int i = 0; i < nh; i++) {
@@ -301,13 +329,16 @@ static Status sts_fetch(S3CredProvider *p, S3Creds *out, Error *err) {
     HttpResponse resp;
     http_response_init(&resp);
     char what[512];
-    snprintf(what, sizeof what, "cannot assume role %s through STS (check aws.s3.iam_role_arn, aws.s3.external_id and the role's trust policy)",
+    snprintf(what, sizeof what,
+             "cannot assume role %s through STS (check aws.s3.iam_role_arn, aws.s3.external_id and "
+             "the role's trust policy)",
              p->role_arn);
     Status st = cred_call(p, &req, &resp, what, err);
     if (st == STATUS_OK) {
         StrBuf ak = STRBUF_INIT, sk = STRBUF_INIT, tok = STRBUF_INIT, exp = STRBUF_INIT;
         const char *b = resp.body.data ? resp.body.data : "";
-        if (!xml_text(b, resp.body.len, "AccessKeyId", &ak) || !xml_text(b, resp.body.len, "SecretAccessKey", &sk)) {
+        if (!xml_text(b, resp.body.len, "AccessKeyId", &ak) ||
+            !xml_text(b, resp.body.len, "SecretAccessKey", &sk)) {
             st = err_set(err, ERR_FS_AUTH, "%s: the STS answer has no credentials", what);
         } else {
             xml_text(b, resp.body.len, "SessionToken", &tok);
@@ -341,7 +372,8 @@ Status s3_cred_get(S3CredProvider *p, S3Creds *out, Error *err) {
     pthread_mutex_lock(&p->mu);
     Status st = STATUS_OK;
     int64_t now = clock_now_ms();
-    bool stale = !p->cached.access_key || (p->cached.expires_ms && now >= p->cached.expires_ms - p->margin_ms);
+    bool stale = !p->cached.access_key ||
+                 (p->cached.expires_ms && now >= p->cached.expires_ms - p->margin_ms);
     if (stale) {
         S3Creds fresh = {0};
         st = p->kind == CRED_IMDS ? imds_fetch(p, &fresh, err) : sts_fetch(p, &fresh, err);
@@ -351,7 +383,8 @@ Status s3_cred_get(S3CredProvider *p, S3Creds *out, Error *err) {
             p->cached = fresh;
         } else if (p->cached.access_key && now < p->cached.expires_ms) {
             /* Keep serving credentials that have not expired yet; the next call tries again. */
-            log_warn("S3 credential refresh failed, using the current ones until they expire: %s", err->msg);
+            log_warn("S3 credential refresh failed, using the current ones until they expire: %s",
+                     err->msg);
             err_clear(err);
             st = STATUS_OK;
         }

@@ -1,6 +1,6 @@
-/* S3 credentials: static keys, the AWS_* environment, EC2 instance profiles (IMDSv2) and STS AssumeRole, with
- * temporary credentials cached and refreshed before they expire. Thread-safe: a mutex guards the cache, so
- * one provider serves every worker thread of an Fs. */
+/* S3 credentials: static keys, the AWS_* environment, EC2 instance profiles (IMDSv2) and STS
+ * AssumeRole, with temporary credentials cached and refreshed before they expire. Thread-safe: a
+ * mutex guards the cache, so one provider serves every worker thread of an Fs. */
 #ifndef CAIRN_FS_S3_CRED_H
 #define CAIRN_FS_S3_CRED_H
 
@@ -12,7 +12,7 @@
 typedef struct S3Creds {
     char *access_key; /* owned copies */
     char *secret_key;
-    char *token; /* session token or NULL */
+    char *token;        /* session token or NULL */
     int64_t expires_ms; /* 0 = never */
 } S3Creds;
 
@@ -32,12 +32,14 @@ typedef struct S3CredConfig {
 
 typedef struct S3CredProvider S3CredProvider;
 
-/* Picks the source: role ARN (STS, with instance-profile, static or environment base credentials), instance
- * profile, static keys, then the environment. Fails if there is none. Nothing is fetched yet. */
-Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy *retry, S3CredProvider **out,
-                   Error *err) MUST_CHECK;
+/* Picks the source: role ARN (STS, with instance-profile, static or environment base credentials),
+ * instance profile, static keys, then the environment. Fails if there is none. Nothing is fetched
+ * yet. */
+Status s3_cred_new(const S3CredConfig *cfg, HttpPool *pool, const FsRetryPolicy *retry,
+                   S3CredProvider **out, Error *err) MUST_CHECK;
 void s3_cred_free(S3CredProvider *p);
-/* Current credentials (fetched or refreshed as needed), copied into out; free with s3_creds_clear. */
+/* Current credentials (fetched or refreshed as needed), copied into out; free with s3_creds_clear.
+ */
 Status s3_cred_get(S3CredProvider *p, S3Creds *out, Error *err) MUST_CHECK;
 void s3_creds_clear(S3Creds *c);
 /* "static", "environment", "instance profile" or "assumed role": for messages. */

@@ -1,7 +1,8 @@
-/* S3 object streams. Reads are one streaming GET, resumed with a Range request from the current offset after a
- * transient failure. Writes gather one part in memory: a file that fits in one part is a single PUT at commit;
- * a larger one becomes a multipart upload whose parts go up on worker threads, `parallel` at a time, each
- * retried on its own. Nothing is visible before CompleteMultipartUpload; abort discards the upload. */
+/* S3 object streams. Reads are one streaming GET, resumed with a Range request from the current
+ * offset after a transient failure. Writes gather one part in memory: a file that fits in one part
+ * is a single PUT at commit; a larger one becomes a multipart upload whose parts go up on worker
+ * threads, `parallel` at a time, each retried on its own. Nothing is visible before
+ * CompleteMultipartUpload; abort discards the upload. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,8 @@ static Status reader_open_attempt(void *ctx, Error *err) {
     int nextra = 0;
     if (r->pos > 0 || r->end >= 0) {
         if (r->end >= 0)
-            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->pos, (long long)r->end - 1);
+            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->pos,
+                     (long long)r->end - 1);
         else
             snprintf(range, sizeof range, "bytes=%lld-", (long long)r->pos);
         extra[nextra++] = (SigV4Header){"range", range};
@@ -57,8 +59,8 @@ static Status reader_open_attempt(void *ctx, Error *err) {
         } else if (r->head.status != 200 && r->head.status != 206) {
             st = s3_error(r->s3, &rq, &r->head, err);
         } else if (nextra && r->head.status == 200 && r->pos > 0) {
-            st = err_set(err, ERR_FS, "cannot read %s/%s: the endpoint ignored the Range header", r->s3->display,
-                         r->key);
+            st = err_set(err, ERR_FS, "cannot read %s/%s: the endpoint ignored the Range header",
+                         r->s3->display, r->key);
         }
     }
     curl_slist_free_all(h);
@@ -81,7 +83,8 @@ static Status s3_read(FsReader *fr, void *buf, size_t cap, size_t *got, Error *e
         /* The connection broke mid-object: pick up where it stopped, within the retry budget. */
         if (!err_is_retryable(&e) || ++r->resumes >= r->s3->retry.max_attempts) {
             err_copy(err, &e);
-            return err_prefix(err, "cannot read %s/%s at offset %lld: ", r->s3->display, r->key, (long long)r->pos);
+            return err_prefix(err, "cannot read %s/%s at offset %lld: ", r->s3->display, r->key,
+                              (long long)r->pos);
         }
         OpenCtx oc = {r};
         if (fs_retry_run(&r->s3->retry, reader_open_attempt, &oc, err)) return STATUS_ERROR;
@@ -98,7 +101,8 @@ static void s3_reader_close(FsReader *fr) {
 
 static const FsReaderVt s3_reader_vt = {s3_read, s3_reader_close, NULL};
 
-Status s3_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {
+Status s3_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out,
+                    Error *err) {
     S3Reader *r = calloc(1, sizeof *r);
     if (!r) abort();
     r->base.vt = &s3_reader_vt;
@@ -158,8 +162,8 @@ static void *part_thread(void *arg) {
     http_response_init(&resp);
     p->st = s3_call(p->w->s3, &rq, &resp, &p->err);
     if (p->st == STATUS_OK && !http_response_header(&resp, "ETag", p->etag, sizeof p->etag))
-        p->st = err_set(&p->err, ERR_FS, "cannot write %s/%s: part %d was accepted without an ETag", p->w->s3->display,
-                        p->w->key, p->number);
+        p->st = err_set(&p->err, ERR_FS, "cannot write %s/%s: part %d was accepted without an ETag",
+                        p->w->s3->display, p->w->key, p->number);
     if (p->st) err_prefix(&p->err, "part %d: ", p->number);
     http_response_free(&resp);
     free(p->data);
@@ -167,7 +171,8 @@ static void *part_thread(void *arg) {
     return NULL;
 }
 
-/* Joins parts until at most `keep` are still running; returns the first failure among those joined. */
+/* Joins parts until at most `keep` are still running; returns the first failure among those joined.
+ */
 static Status join_parts(S3Writer *w, size_t keep, Error *err) {
     Status st = STATUS_OK;
     while (w->parts.len - w->next_join > keep) {
@@ -186,9 +191,10 @@ static Status initiate(S3Writer *w, Error *err) {
     http_response_init(&resp);
     Status st = s3_call(w->s3, &rq, &resp, err);
     StrBuf id = STRBUF_INIT;
-    if (st == STATUS_OK && !xml_text(resp.body.data ? resp.body.data : "", resp.body.len, "UploadId", &id))
-        st = err_set(err, ERR_FS, "cannot write %s/%s: the multipart upload answer has no UploadId", w->s3->display,
-                     w->key);
+    if (st == STATUS_OK &&
+        !xml_text(resp.body.data ? resp.body.data : "", resp.body.len, "UploadId", &id))
+        st = err_set(err, ERR_FS, "cannot write %s/%s: the multipart upload answer has no UploadId",
+                     w->s3->display, w->key);
     if (st == STATUS_OK) w->upload_id = sb_detach(&id);
     sb_free(&id);
     http_response_free(&resp);
@@ -215,7 +221,8 @@ static Status send_part(S3Writer *w, Error *err) {
     w->cap = part_cap(w);
     w->buf = malloc(w->cap);
     w->len = 0;
-    if (!w->buf) return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for an S3 part of %zu bytes", w->cap);
+    if (!w->buf)
+        return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for an S3 part of %zu bytes", w->cap);
     if (pthread_create(&p->thread, NULL, part_thread, p) != 0) {
         part_thread(p); /* no thread to be had: upload it here */
         p->joined = true;
@@ -261,7 +268,8 @@ static void abort_upload(S3Writer *w) {
     S3Req rq = {"abort the multipart upload of", "DELETE", w->key, q, 1, NULL, 0, NULL, 0};
     HttpResponse resp;
     http_response_init(&resp);
-    /* Best effort: some stores lack AbortMultipartUpload; an incomplete upload is never visible anyway. */
+    /* Best effort: some stores lack AbortMultipartUpload; an incomplete upload is never visible
+     * anyway. */
     if (s3_call(w->s3, &rq, &resp, &ignore)) (void)0;
     http_response_free(&resp);
 }
@@ -279,7 +287,8 @@ static Status complete(S3Writer *w, Error *err) {
     sb_append(&body, "</CompleteMultipartUpload>");
     SigV4Param q[] = {{"uploadId", w->upload_id}};
     SigV4Header ct[] = {{"content-type", "application/xml"}};
-    S3Req rq = {"complete the multipart upload of", "POST", w->key, q, 1, ct, 1, body.data, body.len};
+    S3Req rq = {
+        "complete the multipart upload of", "POST", w->key, q, 1, ct, 1, body.data, body.len};
     HttpResponse resp;
     http_response_init(&resp);
     Status st = s3_call(w->s3, &rq, &resp, err);
@@ -329,13 +338,14 @@ Status s3_open_write(Fs *fs, const char *path, FsWriter **out, Error *err) {
     w->s3 = fs->impl;
     w->key = s3_key(w->s3, path);
     w->cap = (size_t)w->s3->part_size;
-    /* A part-sized buffer costs only the pages touched (malloc maps large blocks lazily), so small files
-     * (manifests, info files) stay cheap. */
+    /* A part-sized buffer costs only the pages touched (malloc maps large blocks lazily), so small
+     * files (manifests, info files) stay cheap. */
     w->buf = malloc(w->cap);
     if (!w->buf) {
         free(w->key);
         free(w);
-        return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for an S3 part of %zu bytes", (size_t)((S3 *)fs->impl)->part_size);
+        return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for an S3 part of %zu bytes",
+                       (size_t)((S3 *)fs->impl)->part_size);
     }
     *out = &w->base;
     return STATUS_OK;

@@ -1,6 +1,7 @@
-/* SigV4 over OpenSSL: canonical request -> string to sign -> derived key -> HMAC. The canonical forms follow
- * the published algorithm: lowercase header names sorted, values trimmed with inner runs of spaces collapsed,
- * duplicate headers joined with ',', query parameters encoded then sorted. */
+/* SigV4 over OpenSSL: canonical request -> string to sign -> derived key -> HMAC. The canonical
+ * forms follow the published algorithm: lowercase header names sorted, values trimmed with inner
+ * runs of spaces collapsed, duplicate headers joined with ',', query parameters encoded then
+ * sorted. */
 #include "fs/s3/s3_sign.h"
 
 #include <ctype.h>
@@ -60,9 +61,11 @@ static int cmp_header(const void *a, const void *b) {
 
 /* Trims and collapses runs of spaces/tabs to one space. */
 static void append_trimmed(StrBuf *out, const char *v) {
-    while (*v == ' ' || *v == '\t') v++;
+    while (*v == ' ' || *v == '\t')
+        v++;
     const char *end = v + strlen(v);
-    while (end > v && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
     bool space = false;
     for (const char *p = v; p < end; p++) {
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
@@ -85,7 +88,8 @@ void sigv4_canonical_request(const SigV4Request *r, StrBuf *out, StrBuf *signed_
     CanonHeader *hs = calloc((size_t)(r->nheaders > 0 ? r->nheaders : 1), sizeof *hs);
     for (int i = 0; i < r->nheaders; i++) {
         hs[i].name = strdup(r->headers[i].name);
-        for (char *p = hs[i].name; *p; p++) *p = (char)tolower((unsigned char)*p);
+        for (char *p = hs[i].name; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
         hs[i].value = r->headers[i].value;
         hs[i].order = i;
     }
@@ -104,7 +108,8 @@ void sigv4_canonical_request(const SigV4Request *r, StrBuf *out, StrBuf *signed_
         append_trimmed(out, hs[i].value ? hs[i].value : "");
         if (last) sb_putc(out, '\n');
     }
-    for (int i = 0; i < r->nheaders; i++) free(hs[i].name);
+    for (int i = 0; i < r->nheaders; i++)
+        free(hs[i].name);
     free(hs);
     sb_putc(out, '\n');
     sb_append(out, sb_str(signed_headers));
@@ -130,8 +135,8 @@ void sigv4_authorization(const SigV4Request *r, const SigV4Scope *s, StrBuf *out
     memcpy(date, s->amz_date, 8);
     date[8] = '\0';
     sigv4_sha256_hex(canon.data, canon.len, hex);
-    sb_appendf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", s->amz_date, date, s->region, s->service,
-               hex);
+    sb_appendf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", s->amz_date, date,
+               s->region, s->service, hex);
     sb_appendf(&k, "AWS4%s", s->secret_key);
     uint8_t k1[32], k2[32], k3[32], k4[32], sig[32];
     hmac(k.data, k.len, date, k1);
@@ -139,8 +144,10 @@ void sigv4_authorization(const SigV4Request *r, const SigV4Scope *s, StrBuf *out
     hmac(k2, 32, s->service, k3);
     hmac(k3, 32, "aws4_request", k4);
     hmac(k4, 32, sb_str(&sts), sig);
-    sb_appendf(out, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
-               s->access_key, date, s->region, s->service, sb_str(&signed_headers), hash_hex(sig, 32, hex));
+    sb_appendf(
+        out, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
+        s->access_key, date, s->region, s->service, sb_str(&signed_headers),
+        hash_hex(sig, 32, hex));
     memset(k.data, 0, k.len);
     sb_free(&canon);
     sb_free(&signed_headers);

@@ -1,6 +1,6 @@
-/* AWS Signature Version 4 (header form), built by hand over OpenSSL rather than libcurl's CURLOPT_AWS_SIGV4:
- * curl 7.88 neither sorts nor encodes the query string, which real S3 and signature-checking fakes reject.
- * Used for S3 (service "s3") and STS (service "sts"). */
+/* AWS Signature Version 4 (header form), built by hand over OpenSSL rather than libcurl's
+ * CURLOPT_AWS_SIGV4: curl 7.88 neither sorts nor encodes the query string, which real S3 and
+ * signature-checking fakes reject. Used for S3 (service "s3") and STS (service "sts"). */
 #ifndef CAIRN_FS_S3_SIGN_H
 #define CAIRN_FS_S3_SIGN_H
 
@@ -20,8 +20,9 @@ typedef struct SigV4Header {
 
 typedef struct SigV4Request {
     const char *method;
-    const char *canonical_uri; /* the path exactly as sent, already percent-encoded ("/bucket/a%20b"); S3 rules:
-                                * not normalised or encoded again (STS requests use "/") */
+    const char
+        *canonical_uri; /* the path exactly as sent, already percent-encoded ("/bucket/a%20b"); S3
+                         * rules: not normalised or encoded again (STS requests use "/") */
     const SigV4Param *query;
     int nquery;
     const SigV4Header *headers; /* every header to sign; must include host and x-amz-date */
@@ -37,11 +38,13 @@ typedef struct SigV4Scope {
     const char *amz_date; /* "20150830T123600Z" */
 } SigV4Scope;
 
-/* The query string as it must be sent and signed: RFC 3986-encoded keys and values sorted by key, then value. */
+/* The query string as it must be sent and signed: RFC 3986-encoded keys and values sorted by key,
+ * then value. */
 void sigv4_canonical_query(const SigV4Param *q, int n, StrBuf *out);
 /* The canonical request (step 1 of the algorithm), exposed for tests. */
 void sigv4_canonical_request(const SigV4Request *r, StrBuf *out, StrBuf *signed_headers);
-/* The Authorization header value: "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...". */
+/* The Authorization header value: "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
+ * Signature=...". */
 void sigv4_authorization(const SigV4Request *r, const SigV4Scope *s, StrBuf *out);
 /* Formats ms since the epoch as an x-amz-date ("YYYYMMDDTHHMMSSZ"); out >= 17 bytes. */
 void sigv4_amz_date(int64_t ms, char *out);

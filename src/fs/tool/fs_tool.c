@@ -1,9 +1,10 @@
-/* cairn-fs: the storage drivers from the shell, for benchmarks, tests and operators checking a location.
- *   cairn-fs [-p key=value]... [-P propfile] [--zstd N] [--passphrase P] [--threads N] COMMAND LOCATION ARGS
- * Commands: probe | ls [dir] [-r] | stat path | rm path | rm-prefix dir | cat path | put local remote |
- * get remote local | put-dir localdir remotedir | get-dir remotedir localdir | sign (SigV4 of JSON lines on
- * stdin, for the differential test against botocore). The binary is built from this file with
- * -DFS_TOOL_STANDALONE; the library copy only provides fs_tool_main. */
+/* cairn-fs: the storage drivers from the shell, for benchmarks, tests and operators checking a
+ * location. cairn-fs [-p key=value]... [-P propfile] [--zstd N] [--passphrase P] [--threads N]
+ * COMMAND LOCATION ARGS Commands: probe | ls [dir] [-r] | stat path | rm path | rm-prefix dir | cat
+ * path | put local remote | get remote local | put-dir localdir remotedir | get-dir remotedir
+ * localdir | sign (SigV4 of JSON lines on stdin, for the differential test against botocore). The
+ * binary is built from this file with -DFS_TOOL_STANDALONE; the library copy only provides
+ * fs_tool_main. */
 #include <dirent.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -32,9 +33,12 @@ typedef struct Opts {
 } Opts;
 
 static void usage(void) {
-    fprintf(stderr, "usage: cairn-fs [-p key=value]... [-P propfile] [--zstd N] [--passphrase P] [--threads N]\n"
-                    "                probe|ls|stat|rm|rm-prefix|cat|put|get|put-dir|get-dir LOCATION [ARGS]\n"
-                    "       cairn-fs sign < requests.jsonl\n");
+    fprintf(
+        stderr,
+        "usage: cairn-fs [-p key=value]... [-P propfile] [--zstd N] [--passphrase P] [--threads "
+        "N]\n"
+        "                probe|ls|stat|rm|rm-prefix|cat|put|get|put-dir|get-dir LOCATION [ARGS]\n"
+        "       cairn-fs sign < requests.jsonl\n");
 }
 
 static int fail(const Error *err) {
@@ -50,15 +54,19 @@ static void add_prop(Opts *o, const char *kv) {
 }
 
 static Status print_entry(void *ctx, const FsEntry *e, Error *err) {
-    printf("%s%s\t%lld\t%lld\n", e->path, e->is_dir ? "/" : "", (long long)e->size, (long long)e->mtime_ms);
+    printf("%s%s\t%lld\t%lld\n", e->path, e->is_dir ? "/" : "", (long long)e->size,
+           (long long)e->mtime_ms);
     return STATUS_OK;
 }
 
 static void print_result(const char *what, const FsXferResult *r, double secs) {
-    printf("{\"op\": \"%s\", \"plain_size\": %lld, \"stored_size\": %lld, \"plain_sha256\": \"%s\", "
-           "\"stored_sha256\": \"%s\", \"plain_xxh3\": \"%016llx\", \"stored_xxh3\": \"%016llx\", \"seconds\": %.3f}\n",
-           what, (long long)r->plain_size, (long long)r->stored_size, r->plain_sha256, r->stored_sha256,
-           (unsigned long long)r->plain_xxh3, (unsigned long long)r->stored_xxh3, secs);
+    printf(
+        "{\"op\": \"%s\", \"plain_size\": %lld, \"stored_size\": %lld, \"plain_sha256\": \"%s\", "
+        "\"stored_sha256\": \"%s\", \"plain_xxh3\": \"%016llx\", \"stored_xxh3\": \"%016llx\", "
+        "\"seconds\": %.3f}\n",
+        what, (long long)r->plain_size, (long long)r->stored_size, r->plain_sha256,
+        r->stored_sha256, (unsigned long long)r->plain_xxh3, (unsigned long long)r->stored_xxh3,
+        secs);
 }
 
 typedef struct Job {
@@ -83,8 +91,10 @@ static void *pool_worker(void *arg) {
         if (i >= p->njobs) return NULL;
         FsXferResult r;
         Error err = ERROR_INIT;
-        Status st = p->upload ? fs_upload_file(p->fs, p->jobs[i].src, p->jobs[i].dst, p->xo, &r, &err)
-                              : fs_download_file(p->fs, p->jobs[i].src, p->jobs[i].dst, p->xo, NULL, &r, &err);
+        Status st =
+            p->upload
+                ? fs_upload_file(p->fs, p->jobs[i].src, p->jobs[i].dst, p->xo, &r, &err)
+                : fs_download_file(p->fs, p->jobs[i].src, p->jobs[i].dst, p->xo, NULL, &r, &err);
         if (st) {
             fprintf(stderr, "cairn-fs: %s\n", err.msg);
             atomic_fetch_add(&p->failed, 1);
@@ -109,12 +119,15 @@ static int run_pool(Fs *fs, Job *jobs, int n, bool upload, const FsXferOptions *
     if (threads < 1) threads = 1;
     pthread_t *t = calloc((size_t)threads, sizeof *t);
     int64_t t0 = clock_mono_ns();
-    for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, pool_worker, &p);
-    for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < threads; i++)
+        pthread_create(&t[i], NULL, pool_worker, &p);
+    for (int i = 0; i < threads; i++)
+        pthread_join(t[i], NULL);
     double secs = (double)(clock_mono_ns() - t0) / 1e9;
-    printf("{\"op\": \"%s\", \"files\": %d, \"bytes\": %lld, \"seconds\": %.3f, \"mb_per_s\": %.1f, \"failed\": %d}\n",
-           upload ? "put-dir" : "get-dir", n, (long long)p.bytes, secs, (double)p.bytes / 1e6 / (secs > 0 ? secs : 1),
-           (int)p.failed);
+    printf("{\"op\": \"%s\", \"files\": %d, \"bytes\": %lld, \"seconds\": %.3f, \"mb_per_s\": "
+           "%.1f, \"failed\": %d}\n",
+           upload ? "put-dir" : "get-dir", n, (long long)p.bytes, secs,
+           (double)p.bytes / 1e6 / (secs > 0 ? secs : 1), (int)p.failed);
     free(t);
     return p.failed ? 1 : 0;
 }
@@ -147,12 +160,18 @@ static int cmd_sign(void) {
         }
         StrBuf path = STRBUF_INIT, auth = STRBUF_INIT;
         fs_uri_encode(&path, json_string_value(json_object_get(o, "path")), true);
-        SigV4Request r = {json_string_value(json_object_get(o, "method")), sb_str(&path), qp, (int)nq, hp, (int)nh,
+        SigV4Request r = {json_string_value(json_object_get(o, "method")),
+                          sb_str(&path),
+                          qp,
+                          (int)nq,
+                          hp,
+                          (int)nh,
                           json_string_value(json_object_get(o, "payload"))};
         SigV4Scope s = {json_string_value(json_object_get(o, "access_key")),
                         json_string_value(json_object_get(o, "secret_key")),
                         json_string_value(json_object_get(o, "region")),
-                        json_string_value(json_object_get(o, "service")), json_string_value(json_object_get(o, "date"))};
+                        json_string_value(json_object_get(o, "service")),
+                        json_string_value(json_object_get(o, "date"))};
         sigv4_authorization(&r, &s, &auth);
         printf("%s\n", sb_str(&auth));
         sb_free(&path);
@@ -210,16 +229,21 @@ int fs_tool_main(int argc, char **argv) {
     int rc = 0;
     int64_t t0 = clock_mono_ns();
     if (strcmp(cmd, "probe") == 0) {
-        if (fs_probe(fs, false, &err)) rc = fail(&err);
-        else printf("ok: %s (%s)\n", fs_location(fs), fs_driver_name(fs));
+        if (fs_probe(fs, false, &err))
+            rc = fail(&err);
+        else
+            printf("ok: %s (%s)\n", fs_location(fs), fs_driver_name(fs));
     } else if (strcmp(cmd, "ls") == 0) {
         const char *dir = nargs > 0 && strcmp(args[0], "-r") != 0 ? args[0] : "";
         if (fs_list(fs, dir, o.recursive, print_entry, NULL, &err)) rc = fail(&err);
     } else if (strcmp(cmd, "stat") == 0 && nargs == 1) {
         FsStat st;
-        if (fs_stat(fs, args[0], &st, &err)) rc = fail(&err);
-        else printf("{\"exists\": %s, \"is_dir\": %s, \"size\": %lld, \"mtime_ms\": %lld}\n", st.exists ? "true" : "false",
-                    st.is_dir ? "true" : "false", (long long)st.size, (long long)st.mtime_ms);
+        if (fs_stat(fs, args[0], &st, &err))
+            rc = fail(&err);
+        else
+            printf("{\"exists\": %s, \"is_dir\": %s, \"size\": %lld, \"mtime_ms\": %lld}\n",
+                   st.exists ? "true" : "false", st.is_dir ? "true" : "false", (long long)st.size,
+                   (long long)st.mtime_ms);
     } else if (strcmp(cmd, "rm") == 0 && nargs == 1) {
         if (fs_remove(fs, args[0], &err)) rc = fail(&err);
     } else if (strcmp(cmd, "rm-prefix") == 0 && nargs == 1) {
@@ -231,18 +255,23 @@ int fs_tool_main(int argc, char **argv) {
         } else {
             char buf[65536];
             size_t got;
-            while (fs_read(r, buf, sizeof buf, &got, &err) == STATUS_OK && got) fwrite(buf, 1, got, stdout);
+            while (fs_read(r, buf, sizeof buf, &got, &err) == STATUS_OK && got)
+                fwrite(buf, 1, got, stdout);
             if (err.code) rc = fail(&err);
             fs_reader_close(r);
         }
     } else if (strcmp(cmd, "put") == 0 && nargs == 2) {
         FsXferResult r;
-        if (fs_upload_file(fs, args[0], args[1], &xo, &r, &err)) rc = fail(&err);
-        else print_result("put", &r, (double)(clock_mono_ns() - t0) / 1e9);
+        if (fs_upload_file(fs, args[0], args[1], &xo, &r, &err))
+            rc = fail(&err);
+        else
+            print_result("put", &r, (double)(clock_mono_ns() - t0) / 1e9);
     } else if (strcmp(cmd, "get") == 0 && nargs == 2) {
         FsXferResult r;
-        if (fs_download_file(fs, args[0], args[1], &xo, NULL, &r, &err)) rc = fail(&err);
-        else print_result("get", &r, (double)(clock_mono_ns() - t0) / 1e9);
+        if (fs_download_file(fs, args[0], args[1], &xo, NULL, &r, &err))
+            rc = fail(&err);
+        else
+            print_result("get", &r, (double)(clock_mono_ns() - t0) / 1e9);
     } else if ((strcmp(cmd, "put-dir") == 0 || strcmp(cmd, "get-dir") == 0) && nargs >= 2) {
         bool up = cmd[0] == 'p';
         Names names = {0};
@@ -265,7 +294,8 @@ int fs_tool_main(int argc, char **argv) {
         }
         if (!up) mkdir(args[1], 0755);
         if (rc == 0) rc = run_pool(fs, jobs, (int)names.v.len, up, &xo, o.threads);
-        for (size_t k = 0; k < names.v.len; k++) free(jobs[k].src), free(jobs[k].dst), free(names.v.items[k]);
+        for (size_t k = 0; k < names.v.len; k++)
+            free(jobs[k].src), free(jobs[k].dst), free(names.v.items[k]);
         free(jobs);
         vec_free(&names.v);
     } else {
@@ -273,7 +303,8 @@ int fs_tool_main(int argc, char **argv) {
         rc = 2;
     }
     fs_free(fs);
-    for (size_t k = 0; k < o.props.len; k++) free((char *)o.props.items[k].key), free((char *)o.props.items[k].value);
+    for (size_t k = 0; k < o.props.len; k++)
+        free((char *)o.props.items[k].key), free((char *)o.props.items[k].value);
     vec_free(&o.props);
     return rc;
 }

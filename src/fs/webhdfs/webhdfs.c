@@ -1,9 +1,10 @@
-/* The HDFS driver over WebHDFS REST: hdfs://namenode:port/path maps to http://<dfs.namenode.http-address>/
- * webhdfs/v1/path with simple authentication (user.name = the `username` property). Data operations use the
- * two-step protocol: CREATE/APPEND go to the namenode without data, which answers 307 with a datanode Location
- * that takes the bytes; OPEN follows the redirect. A writer MKDIRS the parent, fills a temp file next to the
- * target (CREATE, then APPEND per chunk) and RENAMEs it into place at commit. Errors arrive as RemoteException
- * JSON. Kerberos (SPNEGO) is not supported: fs_props_validate refuses its properties. */
+/* The HDFS driver over WebHDFS REST: hdfs://namenode:port/path maps to
+ * http://<dfs.namenode.http-address>/ webhdfs/v1/path with simple authentication (user.name = the
+ * `username` property). Data operations use the two-step protocol: CREATE/APPEND go to the namenode
+ * without data, which answers 307 with a datanode Location that takes the bytes; OPEN follows the
+ * redirect. A writer MKDIRS the parent, fills a temp file next to the target (CREATE, then APPEND
+ * per chunk) and RENAMEs it into place at commit. Errors arrive as RemoteException JSON. Kerberos
+ * (SPNEGO) is not supported: fs_props_validate refuses its properties. */
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,7 +43,8 @@ static char *abs_path(const WebHdfs *h, const char *path) {
 }
 
 /* URL for op on an absolute path with extra raw query pairs. */
-static void op_url(const WebHdfs *h, StrBuf *url, const char *apath, const char *op, const char *const *q, int nq) {
+static void op_url(const WebHdfs *h, StrBuf *url, const char *apath, const char *op,
+                   const char *const *q, int nq) {
     sb_reset(url);
     sb_append(url, h->base);
     fs_uri_encode(url, apath, true);
@@ -59,8 +61,8 @@ static void op_url(const WebHdfs *h, StrBuf *url, const char *apath, const char 
     }
 }
 
-static Status hdfs_error(const WebHdfs *h, const char *what, const char *apath, const HttpResponse *resp,
-                         Error *err) {
+static Status hdfs_error(const WebHdfs *h, const char *what, const char *apath,
+                         const HttpResponse *resp, Error *err) {
     json_error_t je;
     json_t *doc = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, &je);
     json_t *re = json_object_get(doc, "RemoteException");
@@ -69,7 +71,8 @@ static Status hdfs_error(const WebHdfs *h, const char *what, const char *apath, 
     long s = resp->status;
     ErrCode ec = ERR_FS;
     const char *hint = NULL;
-    if (s >= 500 || (ex && (strstr(ex, "Retriable") || strstr(ex, "Standby") || strstr(ex, "SafeMode")))) {
+    if (s >= 500 ||
+        (ex && (strstr(ex, "Retriable") || strstr(ex, "Standby") || strstr(ex, "SafeMode")))) {
         ec = ERR_FS_TRANSIENT;
     } else if (s == 404 || (ex && strcmp(ex, "FileNotFoundException") == 0)) {
         ec = ERR_FS_NOT_FOUND;
@@ -80,8 +83,9 @@ static Status hdfs_error(const WebHdfs *h, const char *what, const char *apath, 
                            : "set the 'username' property to an HDFS user allowed to write here";
         }
     }
-    err_set(err, ec, "cannot %s %s%s: HTTP %ld%s%s%s%s%s%s%s", what, h->display, apath, s, ex ? " " : "",
-            ex ? ex : "", msg ? ": " : "", msg ? msg : "", hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+    err_set(err, ec, "cannot %s %s%s: HTTP %ld%s%s%s%s%s%s%s", what, h->display, apath, s,
+            ex ? " " : "", ex ? ex : "", msg ? ": " : "", msg ? msg : "", hint ? " (" : "",
+            hint ? hint : "", hint ? ")" : "");
     json_decref(doc);
     return STATUS_ERROR;
 }
@@ -111,14 +115,17 @@ static Status call_attempt(void *ctx, Error *err) {
         char loc[4096];
         if (c->resp->status != 307 || !http_response_header(c->resp, "Location", loc, sizeof loc)) {
             if (c->resp->status >= 300) return hdfs_error(c->h, c->what, c->apath, c->resp, err);
-            return err_set(err, ERR_FS, "cannot %s %s%s: the namenode answered HTTP %ld instead of a 307 redirect to a datanode",
+            return err_set(err, ERR_FS,
+                           "cannot %s %s%s: the namenode answered HTTP %ld instead of a 307 "
+                           "redirect to a datanode",
                            c->what, c->h->display, c->apath, c->resp->status);
         }
         struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/octet-stream");
         HttpRequest dn = {c->method, loc, hd, c->body ? c->body : "", c->body_len, false};
         Status st = http_perform(c->h->pool, &dn, c->resp, err);
         curl_slist_free_all(hd);
-        if (st) return err_prefix(err, "cannot %s %s%s (datanode): ", c->what, c->h->display, c->apath);
+        if (st)
+            return err_prefix(err, "cannot %s %s%s (datanode): ", c->what, c->h->display, c->apath);
     }
     if (c->resp->status >= 200 && c->resp->status < 300) return STATUS_OK;
     if (c->ok404 && c->resp->status == 404) return STATUS_OK;
@@ -151,10 +158,12 @@ static Status get_status(WebHdfs *h, const char *apath, FsStat *st, Error *err) 
         json_t *doc = json_loadb(resp.body.data, resp.body.len, 0, &je);
         json_t *fst = json_object_get(doc, "FileStatus");
         if (!fst) {
-            rc = err_set(err, ERR_FS, "cannot stat %s%s: the namenode's answer has no FileStatus", h->display, apath);
+            rc = err_set(err, ERR_FS, "cannot stat %s%s: the namenode's answer has no FileStatus",
+                         h->display, apath);
         } else {
             st->exists = true;
-            st->is_dir = strcmp(json_string_value(json_object_get(fst, "type")) ?: "", "DIRECTORY") == 0;
+            st->is_dir =
+                strcmp(json_string_value(json_object_get(fst, "type")) ?: "", "DIRECTORY") == 0;
             st->size = json_integer_value(json_object_get(fst, "length"));
             st->mtime_ms = json_integer_value(json_object_get(fst, "modificationTime"));
         }
@@ -173,8 +182,10 @@ static Status hdfs_stat(Fs *fs, const char *path, FsStat *st, Error *err) {
     return rc;
 }
 
-/* Lists one directory in batches (LISTSTATUS_BATCH with startAfter; plain LISTSTATUS where unsupported). */
-typedef Status (*DirFn)(void *ctx, const char *name, bool is_dir, int64_t size, int64_t mtime, Error *err);
+/* Lists one directory in batches (LISTSTATUS_BATCH with startAfter; plain LISTSTATUS where
+ * unsupported). */
+typedef Status (*DirFn)(void *ctx, const char *name, bool is_dir, int64_t size, int64_t mtime,
+                        Error *err);
 
 static Status list_dir(WebHdfs *h, const char *apath, DirFn fn, void *ctx, Error *err) {
     StrBuf url = STRBUF_INIT, after = STRBUF_INIT;
@@ -184,7 +195,8 @@ static Status list_dir(WebHdfs *h, const char *apath, DirFn fn, void *ctx, Error
     bool batch = true, more = true;
     while (st == STATUS_OK && more) {
         const char *q[2] = {"startAfter", sb_str(&after)};
-        op_url(h, &url, apath, batch ? "LISTSTATUS_BATCH" : "LISTSTATUS", q, batch && after.len ? 1 : 0);
+        op_url(h, &url, apath, batch ? "LISTSTATUS_BATCH" : "LISTSTATUS", q,
+               batch && after.len ? 1 : 0);
         if ((st = call(h, "list", apath, "GET", &url, &resp, true, err))) {
             if (batch && err->code == ERR_FS && resp.status == 400) {
                 batch = false; /* an older namenode: one LISTSTATUS */
@@ -199,14 +211,18 @@ static Status list_dir(WebHdfs *h, const char *apath, DirFn fn, void *ctx, Error
         json_t *doc = json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, &je);
         json_t *arr, *dl = json_object_get(doc, "DirectoryListing");
         if (dl) {
-            arr = json_object_get(json_object_get(json_object_get(dl, "partialListing"), "FileStatuses"), "FileStatus");
+            arr = json_object_get(
+                json_object_get(json_object_get(dl, "partialListing"), "FileStatuses"),
+                "FileStatus");
             more = json_integer_value(json_object_get(dl, "remainingEntries")) > 0;
         } else {
             arr = json_object_get(json_object_get(doc, "FileStatuses"), "FileStatus");
             more = false;
         }
         if (!json_is_array(arr)) {
-            st = err_set(err, ERR_FS, "cannot list %s%s: the namenode's answer has no FileStatus list", h->display, apath);
+            st = err_set(err, ERR_FS,
+                         "cannot list %s%s: the namenode's answer has no FileStatus list",
+                         h->display, apath);
         }
         size_t i;
         json_t *e;
@@ -215,7 +231,8 @@ static Status list_dir(WebHdfs *h, const char *apath, DirFn fn, void *ctx, Error
             const char *name = json_string_value(json_object_get(e, "pathSuffix"));
             if (!name || !*name) continue; /* listing a file returns the file itself */
             if (is_temp(name)) continue;
-            bool dir = strcmp(json_string_value(json_object_get(e, "type")) ?: "", "DIRECTORY") == 0;
+            bool dir =
+                strcmp(json_string_value(json_object_get(e, "type")) ?: "", "DIRECTORY") == 0;
             st = fn(ctx, name, dir, json_integer_value(json_object_get(e, "length")),
                     json_integer_value(json_object_get(e, "modificationTime")), err);
             sb_reset(&after);
@@ -239,7 +256,8 @@ typedef struct Walk {
     void *ctx;
 } Walk;
 
-static Status walk_cb(void *ctx, const char *name, bool is_dir, int64_t size, int64_t mtime, Error *err) {
+static Status walk_cb(void *ctx, const char *name, bool is_dir, int64_t size, int64_t mtime,
+                      Error *err) {
     Walk *w = ctx;
     char *rel = fs_path_join(w->rel, name);
     Status st;
@@ -256,7 +274,8 @@ static Status walk_cb(void *ctx, const char *name, bool is_dir, int64_t size, in
     return st;
 }
 
-static Status hdfs_list(Fs *fs, const char *dir, bool recursive, FsListFn fn, void *ctx, Error *err) {
+static Status hdfs_list(Fs *fs, const char *dir, bool recursive, FsListFn fn, void *ctx,
+                        Error *err) {
     WebHdfs *h = fs->impl;
     char *ap = abs_path(h, dir);
     FsStat st;
@@ -294,7 +313,8 @@ typedef struct RootDel {
     const char *root;
 } RootDel;
 
-static Status root_del_cb(void *ctx, const char *name, bool is_dir, int64_t size, int64_t mtime, Error *err) {
+static Status root_del_cb(void *ctx, const char *name, bool is_dir, int64_t size, int64_t mtime,
+                          Error *err) {
     RootDel *rd = ctx;
     char *p = fs_path_join(rd->root, name);
     Status st = delete_path(rd->h, p, true, err);
@@ -317,7 +337,8 @@ static Status hdfs_remove_prefix(Fs *fs, const char *dir, Error *err) {
     return st;
 }
 
-/* Reader: OPEN (following the datanode redirect) streamed; resumed with offset after transient failures. */
+/* Reader: OPEN (following the datanode redirect) streamed; resumed with offset after transient
+ * failures. */
 
 typedef struct HdfsReader {
     FsReader base;
@@ -364,7 +385,8 @@ static Status hdfs_read(FsReader *fr, void *buf, size_t cap, size_t *got, Error 
         }
         if (!err_is_retryable(&e) || ++r->resumes >= r->h->retry.max_attempts) {
             err_copy(err, &e);
-            return err_prefix(err, "cannot read %s%s at offset %lld: ", r->h->display, r->apath, (long long)r->pos);
+            return err_prefix(err, "cannot read %s%s at offset %lld: ", r->h->display, r->apath,
+                              (long long)r->pos);
         }
         if (fs_retry_run(&r->h->retry, reader_open_attempt, r, err)) return STATUS_ERROR;
     }
@@ -380,7 +402,8 @@ static void hdfs_reader_close(FsReader *fr) {
 
 static const FsReaderVt hdfs_reader_vt = {hdfs_read, hdfs_reader_close, NULL};
 
-static Status hdfs_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, FsReader **out, Error *err) {
+static Status hdfs_open_read(Fs *fs, const char *path, int64_t offset, int64_t length,
+                             FsReader **out, Error *err) {
     WebHdfs *h = fs->impl;
     HdfsReader *r = calloc(1, sizeof *r);
     if (!r) abort();
@@ -419,8 +442,8 @@ typedef struct Flush {
     int attempts;
 } Flush;
 
-/* One CREATE or APPEND of the buffer. APPEND is not idempotent: before trying again, the temp file's length
- * tells whether the failed attempt had in fact landed. */
+/* One CREATE or APPEND of the buffer. APPEND is not idempotent: before trying again, the temp
+ * file's length tells whether the failed attempt had in fact landed. */
 static Status flush_attempt(void *ctx, Error *err) {
     Flush *f = ctx;
     HdfsWriter *w = f->w;
@@ -429,7 +452,9 @@ static Status flush_attempt(void *ctx, Error *err) {
         if (get_status(w->h, w->tmp, &st, err)) return STATUS_ERROR;
         if (st.size == w->flushed + (int64_t)w->len) return STATUS_OK;
         if (st.size != w->flushed)
-            return err_set(err, ERR_FS, "cannot write %s%s: after a failed APPEND the temp file has %lld bytes, expected %lld",
+            return err_set(err, ERR_FS,
+                           "cannot write %s%s: after a failed APPEND the temp file has %lld bytes, "
+                           "expected %lld",
                            w->h->display, w->apath, (long long)st.size, (long long)w->flushed);
     }
     StrBuf url = STRBUF_INIT;
@@ -437,7 +462,8 @@ static Status flush_attempt(void *ctx, Error *err) {
     http_response_init(&resp);
     const char *q[] = {"overwrite", "true"};
     op_url(w->h, &url, w->tmp, w->created ? "APPEND" : "CREATE", q, w->created ? 0 : 1);
-    Call c = {w->h, "write", w->apath, w->created ? "POST" : "PUT", &url, &resp, w->buf, w->len, false, true};
+    Call c = {w->h,   "write", w->apath, w->created ? "POST" : "PUT", &url, &resp, w->buf,
+              w->len, false,   true};
     Status st = call_attempt(&c, err);
     http_response_free(&resp);
     sb_free(&url);
@@ -492,8 +518,10 @@ static Status rename_into_place(HdfsWriter *w, Error *err) {
         FsStat fst;
         if ((st = get_status(w->h, w->apath, &fst, err))) break;
         if (!fst.exists || round == 1) {
-            st = err_set(err, ERR_FS, "cannot write %s%s: the namenode refused to rename the temp file %s into place",
-                         w->h->display, w->apath, w->tmp);
+            st = err_set(
+                err, ERR_FS,
+                "cannot write %s%s: the namenode refused to rename the temp file %s into place",
+                w->h->display, w->apath, w->tmp);
             break;
         }
         st = delete_path(w->h, w->apath, false, err);
@@ -538,8 +566,8 @@ static Status hdfs_open_write(Fs *fs, const char *path, FsWriter **out, Error *e
         writer_free(w, false);
         return err_set(err, ERR_OUT_OF_MEMORY, "out of memory for a WebHDFS chunk");
     }
-    /* MKDIRS the parent first: a permission or quota problem shows before any data is sent (CREATE would
-     * make the parents too, but only after the upload started). */
+    /* MKDIRS the parent first: a permission or quota problem shows before any data is sent (CREATE
+     * would make the parents too, but only after the upload started). */
     StrBuf url = STRBUF_INIT;
     HttpResponse resp;
     http_response_init(&resp);
@@ -547,8 +575,8 @@ static Status hdfs_open_write(Fs *fs, const char *path, FsWriter **out, Error *e
     op_url(h, &url, *parent ? parent : "/", "MKDIRS", NULL, 0);
     Status st = call(h, "write", w->apath, "PUT", &url, &resp, false, err);
     if (st == STATUS_OK && !json_bool_true(&resp))
-        st = err_set(err, ERR_FS, "cannot write %s%s: the namenode refused to create directory %s", h->display,
-                     w->apath, *parent ? parent : "/");
+        st = err_set(err, ERR_FS, "cannot write %s%s: the namenode refused to create directory %s",
+                     h->display, w->apath, *parent ? parent : "/");
     free(parent);
     http_response_free(&resp);
     sb_free(&url);
@@ -573,17 +601,20 @@ static void hdfs_free(Fs *fs) {
 
 static void hdfs_describe(const Fs *fs, StrBuf *out) {
     const WebHdfs *h = fs->impl;
-    sb_appendf(out, "%s%s (user %s)", h->base, *h->root ? h->root : "/", h->user ? h->user : "(none)");
+    sb_appendf(out, "%s%s (user %s)", h->base, *h->root ? h->root : "/",
+               h->user ? h->user : "(none)");
 }
 
-static const FsDriverVt hdfs_vt = {"webhdfs",   hdfs_open_read, hdfs_open_write,    hdfs_stat, hdfs_list,
-                                   hdfs_remove, hdfs_remove_prefix, hdfs_free, hdfs_describe};
+static const FsDriverVt hdfs_vt = {"webhdfs",          hdfs_open_read, hdfs_open_write,
+                                   hdfs_stat,          hdfs_list,      hdfs_remove,
+                                   hdfs_remove_prefix, hdfs_free,      hdfs_describe};
 
 Status fs_webhdfs_open(Fs *fs, const char *location, const FsProp *props, int nprops, Error *err) {
     const char *rest = location + 7; /* "hdfs://" */
     size_t hl = strcspn(rest, "/");
     if (hl == 0)
-        return err_set(err, ERR_INVALID_ARGUMENT, "location '%s' names no namenode: use hdfs://<namenode>:<port>/<path>",
+        return err_set(err, ERR_INVALID_ARGUMENT,
+                       "location '%s' names no namenode: use hdfs://<namenode>:<port>/<path>",
                        location);
     WebHdfs *h = calloc(1, sizeof *h);
     if (!h) abort();
@@ -594,7 +625,8 @@ Status fs_webhdfs_open(Fs *fs, const char *location, const FsProp *props, int np
     const char *p = rest + hl;
     h->root = strdup(p);
     size_t rl = strlen(h->root);
-    while (rl && h->root[rl - 1] == '/') h->root[--rl] = '\0';
+    while (rl && h->root[rl - 1] == '/')
+        h->root[--rl] = '\0';
     const char *http = fs_prop_get(props, nprops, "dfs.namenode.http-address");
     StrBuf base = STRBUF_INIT;
     if (http && *http) {
@@ -607,7 +639,8 @@ Status fs_webhdfs_open(Fs *fs, const char *location, const FsProp *props, int np
         size_t nl = strcspn(rest, ":/");
         sb_appendf(&base, "http://%.*s:9870", (int)nl, rest);
     }
-    while (base.len && base.data[base.len - 1] == '/') base.data[--base.len] = '\0';
+    while (base.len && base.data[base.len - 1] == '/')
+        base.data[--base.len] = '\0';
     sb_append(&base, "/webhdfs/v1");
     h->base = sb_detach(&base);
     const char *user = fs_prop_get(props, nprops, "username");
@@ -615,7 +648,8 @@ Status fs_webhdfs_open(Fs *fs, const char *location, const FsProp *props, int np
     int64_t chunk = 8 << 20;
     const char *v = fs_prop_get(props, nprops, "webhdfs.chunk_size");
     if (v && (!str_to_int64(v, &chunk) || chunk < 4096 || chunk > (1ll << 30))) {
-        err_set(err, ERR_INVALID_ARGUMENT, "property 'webhdfs.chunk_size' = '%s' must be from 4096 to 1073741824", v);
+        err_set(err, ERR_INVALID_ARGUMENT,
+                "property 'webhdfs.chunk_size' = '%s' must be from 4096 to 1073741824", v);
         goto fail;
     }
     h->chunk = chunk;
