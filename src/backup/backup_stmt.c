@@ -33,7 +33,11 @@ Status br_check_label(const char *label, Error *err) {
 Status br_parse_timeout(const char *v, int64_t *out, Error *err) {
     int64_t t;
     if (!str_to_int64(v, &t)) return err_set(err, ERR_COMMON, "Invalid timeout format: %s", v);
-    if (t < 600) return err_set(err, ERR_COMMON, "timeout must be at least 10 min");
+    int64_t min = config_get_int("backup_min_timeout_s");
+    if (t < min) {
+        if (min == 600) return err_set(err, ERR_COMMON, "timeout must be at least 10 min");
+        return err_set(err, ERR_COMMON, "timeout must be at least %lld seconds", (long long)min);
+    }
     *out = t;
     return STATUS_OK;
 }
