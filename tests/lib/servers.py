@@ -10,7 +10,7 @@ Each starts on a free 127.0.0.1 port with its own temp dir and stops (by pid) wh
     with Azurite() as az:
         az.make_container("ct")                  # az.endpoint, az.account, az.key, az.account_sas()
 
-Command line: `servers.py run s3rver,proxy,creds,azurite,webhdfs -- CMD...` starts the named servers, exports
+Command line: `servers.py run s3rver,proxy,creds,azurite,azproxy,webhdfs -- CMD...` starts the named servers, exports
 CAIRN_* variables describing them (see ENV below), runs CMD and stops everything; the exit code is CMD's.
 Run with /usr/bin/python3 (Debian's botocore). npm packages come from tests/node_modules (make test installs
 them). s3rver runs as the SigV4-verifying @20minutes/s3rver fork by default (strict=True): a request whose
@@ -328,6 +328,8 @@ def _export(kind, srv, env):
     elif kind == "azurite":
         env.update(CAIRN_AZURE_ENDPOINT=srv.endpoint, CAIRN_AZURE_ACCOUNT=srv.account, CAIRN_AZURE_KEY=srv.key,
                    CAIRN_AZURE_SAS=srv.account_sas(), CAIRN_AZURE_PORT=str(srv.port))
+    elif kind == "azproxy":
+        env.update(CAIRN_AZURE_PROXY="%s/%s" % (srv.endpoint, AZURITE_ACCOUNT))
     elif kind == "webhdfs":
         env.update(CAIRN_WEBHDFS=srv.address, CAIRN_WEBHDFS_ROOT=srv.root)
 
@@ -336,7 +338,7 @@ def run(kinds, cmd, buckets=("cairn-test", "cairn-vhost", "cairn-fault"), contai
     started = []
     env = dict(os.environ)
     try:
-        s3 = None
+        s3 = az = None
         for kind in kinds:
             if kind == "s3rver":
                 s3 = S3rver().start()
@@ -350,9 +352,13 @@ def run(kinds, cmd, buckets=("cairn-test", "cairn-vhost", "cairn-fault"), contai
             elif kind == "creds":
                 srv = AwsCreds(ttl=int(os.environ.get("CAIRN_CREDS_TTL", "8")), external_id="cairn-ext").start()
             elif kind == "azurite":
-                srv = Azurite().start()
+                srv = az = Azurite().start()
                 for c in containers:
                     srv.make_container(c)
+            elif kind == "azproxy":
+                if not az:
+                    raise RuntimeError("start azurite before azproxy")
+                srv = FaultProxy("http://127.0.0.1:%d" % az.port).start()
             elif kind == "webhdfs":
                 srv = WebHdfs(batch=3, users="cairn,alice").start()
             else:

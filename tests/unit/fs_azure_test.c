@@ -164,8 +164,56 @@ TEST(errors_name_the_blob_and_what_to_check) {
     CHECK(strstr(err.msg, "<container>@<account>") != NULL);
 }
 
+TEST(faults_are_retried) {
+    char proxy[256], fault[300];
+    snprintf(proxy, sizeof proxy, "%s", fs_live_env("CAIRN_AZURE_PROXY"));
+    snprintf(fault, sizeof fault, "%.*s/__fault", (int)(strrchr(proxy, '/') - proxy), proxy);
+    char loc[512];
+    snprintf(loc, sizeof loc, "wasb://cairn-test@%s.blob.core.windows.net/faults",
+             fs_live_env("CAIRN_AZURE_ACCOUNT"));
+    FsProp p[] = {{"azure.blob.endpoint", proxy},
+                  {"azure.blob.shared_key", fs_live_env("CAIRN_AZURE_KEY")},
+                  {"azure.blob.block_size", "1048576"},
+                  {"fs.retry.base_delay_ms", "10"}};
+    Fs *fs = NULL;
+    Error err = ERROR_INIT;
+    CHECK_OK(fs_open(loc, p, 4, &fs, &err), &err);
+    /* ServerBusy on two staged blocks and on the block list, then a connection cut in the middle of
+     * a read */
+    fs_live_post(
+        fault,
+        "[{\"method\":\"PUT\",\"query\":\"comp=block&\",\"action\":\"status\",\"status\":503,"
+        "\"code\":\"ServerBusy\",\"times\":2},{\"method\":\"PUT\",\"query\":\"comp=blocklist\","
+        "\"action\":\"status\",\"status\":500,\"times\":1},"
+        "{\"method\":\"GET\",\"action\":\"reset\",\"after\":1500000,\"times\":1}]");
+    char sha[65], back[65];
+    int64_t size;
+    CHECK_OK(fs_live_put(fs, "f.bin", 4500000, 31, sha, &err), &err);
+    CHECK_OK(fs_live_get(fs, "f.bin", &size, back, &err), &err);
+    CHECK_INT(size, 4500000);
+    CHECK_STR(back, sha);
+    StrBuf s = STRBUF_INIT;
+    char stats[300];
+    snprintf(stats, sizeof stats, "%.*s/__stats", (int)(strrchr(proxy, '/') - proxy), proxy);
+    fs_live_fetch(stats, &s);
+    CHECK_INT(fs_live_json_int(sb_str(&s), "faults"), 4);
+    /* a permanent 403 fails at once */
+    fs_live_post(
+        fault,
+        "[{\"action\":\"status\",\"status\":403,\"code\":\"AuthorizationFailure\","
+        "\"message\":\"This request is not authorized to perform this operation.\",\"times\":-1}]");
+    CHECK(fs_write_all(fs, "denied", "x", 1, &err) == STATUS_ERROR);
+    CHECK_INT(err.code, ERR_FS_AUTH);
+    CHECK(strstr(err.msg, "HTTP 403 AuthorizationFailure: This request is not authorized to "
+                          "perform this operation.") != NULL);
+    CHECK(strstr(err.msg, "failed") == NULL); /* not retried */
+    fs_live_post(fault, "[]");
+    sb_free(&s);
+    fs_free(fs);
+}
+
 int main(int argc, char **argv) {
-    fs_live_ensure("CAIRN_AZURE_ENDPOINT", "azurite", argv);
+    fs_live_ensure("CAIRN_AZURE_PROXY", "azurite,azproxy", argv);
     snprintf(endpoint, sizeof endpoint, "%s", fs_live_env("CAIRN_AZURE_ENDPOINT"));
     snprintf(location, sizeof location, "wasb://cairn-test@%s.blob.core.windows.net/repo",
              fs_live_env("CAIRN_AZURE_ACCOUNT"));
@@ -173,5 +221,6 @@ int main(int argc, char **argv) {
     RUN(abfs_scheme_and_paging);
     RUN(sas_token);
     RUN(errors_name_the_blob_and_what_to_check);
+    RUN(faults_are_retried);
     TEST_EXIT();
 }
