@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "server/config.h"
+#include "storage/compaction.h"
 #include "storage/tablet_files.h"
 
 const char *glue_storage_root(void) {
@@ -82,4 +83,60 @@ Status glue_list_tablets(int64_t **ids, int *n, Error *err) {
     }
     arena_free(a);
     return st;
+}
+
+Status glue_merge_rowsets(int64_t tablet_id, const GlueColumn *cols, int ncols, KeysType keys, int nkeys,
+                          const GlueRowset *in, int nin, int64_t new_id, GlueRowset *out, Arena *a, Error *err) {
+    TabletSchema schema = {keys, ncols, nkeys, arena_calloc(a, sizeof(TabletColumn) * (size_t)(ncols ? ncols : 1))};
+    for (int i = 0; i < ncols; i++) {
+        TabletColumn *tc = &schema.cols[i];
+        tc->name = cols[i].name;
+        tc->uid = cols[i].uid;
+        tc->type = cols[i].type;
+        tc->is_nullable = cols[i].nullable;
+        tc->is_key = cols[i].is_key;
+        tc->agg = cols[i].agg;
+        tc->default_value.is_null = true;
+    }
+    const RowsetMeta **metas = arena_calloc(a, sizeof *metas * (size_t)(nin ? nin : 1));
+    for (int r = 0; r < nin; r++) {
+        RowsetMeta *m = arena_calloc(a, sizeof *m);
+        m->rowset_id = (uint64_t)in[r].id;
+        m->start_version = in[r].start_version;
+        m->end_version = in[r].end_version;
+        m->nrows = (uint64_t)in[r].nrows;
+        m->data_size = (uint64_t)in[r].data_size;
+        m->segments_overlap = true; /* the catalog does not record it: merge conservatively */
+        m->nsegments = (uint32_t)in[r].nsegments;
+        m->segments = arena_calloc(a, sizeof(SegmentFileInfo) * (size_t)(in[r].nsegments ? in[r].nsegments : 1));
+        for (int k = 0; k < in[r].nsegments; k++) {
+            m->segments[k].nrows = in[r].segments[k].nrows;
+            m->segments[k].size = in[r].segments[k].size;
+            m->segments[k].checksum = in[r].segments[k].checksum;
+        }
+        metas[r] = m;
+    }
+    CompactionOptions o;
+    memset(&o, 0, sizeof o);
+    RowsetWriterOptions w = ROWSET_WRITER_OPTIONS_INIT;
+    const char *codec = config_get("segment_compression");
+    if (codec && !strcmp(codec, "zstd")) w.codec = CODEC_ZSTD;
+    if (codec && !strcmp(codec, "none")) w.codec = CODEC_NONE;
+    o.writer = w;
+    const char *dir = tablet_dir_path(glue_storage_root(), (uint64_t)tablet_id, a);
+    RowsetMeta *m = NULL;
+    if (compaction_merge_rowsets(dir, &schema, metas, nin, (uint64_t)new_id, &o, a, &m, err)) return STATUS_ERROR;
+    out->id = new_id;
+    out->start_version = m->start_version;
+    out->end_version = m->end_version;
+    out->nrows = (int64_t)m->nrows;
+    out->data_size = (int64_t)m->data_size;
+    out->nsegments = (int)m->nsegments;
+    out->segments = arena_calloc(a, sizeof(GlueSegment) * (size_t)(m->nsegments ? m->nsegments : 1));
+    for (uint32_t k = 0; k < m->nsegments; k++) {
+        out->segments[k].nrows = m->segments[k].nrows;
+        out->segments[k].size = m->segments[k].size;
+        out->segments[k].checksum = m->segments[k].checksum;
+    }
+    return STATUS_OK;
 }

@@ -30,7 +30,7 @@ static Status fake_remove_rowset(int64_t tablet_id, const CatRowset *rs, Error *
     return STATUS_OK;
 }
 
-static bool was_removed(int64_t id) {
+static inline bool was_removed(int64_t id) {
     for (int i = 0; i < g_nremoved; i++)
         if (g_removed[i] == id) return true;
     return false;
@@ -71,7 +71,7 @@ static void cat_teardown(void) {
 }
 
 /* Simulates a restart: drop everything in memory and load it back from the metadata database. */
-static void cat_restart(void) {
+static inline void cat_restart(void) {
     cat_close_dir();
     cat_open_dir();
 }
@@ -98,7 +98,7 @@ static void ok_sql(const char *sql) {
 }
 
 /* Runs SQL that must fail with errno; returns the message (static buffer) for further checks. */
-static const char *fail_sql(const char *sql, int errno_expected) {
+static inline const char *fail_sql(const char *sql, int errno_expected) {
     static Error err;
     CollectSink c;
     collect_sink_init(&c);
@@ -112,7 +112,7 @@ static const char *fail_sql(const char *sql, int errno_expected) {
 }
 
 /* Runs a query and returns its rows as "c1|c2\n" lines (NULL as \N); caller frees. */
-static char *query_text(const char *sql) {
+static inline char *query_text(const char *sql) {
     CollectSink c;
     collect_sink_init(&c);
     Error err = ERROR_INIT;
@@ -133,7 +133,7 @@ static char *query_text(const char *sql) {
 }
 
 /* The value of one cell (row r, column named col) of a query; caller frees. */
-static char *query_cell(const char *sql, size_t r, const char *col) {
+static inline char *query_cell(const char *sql, size_t r, const char *col) {
     CollectSink c;
     collect_sink_init(&c);
     Error err = ERROR_INIT;
@@ -149,7 +149,7 @@ static char *query_cell(const char *sql, size_t r, const char *col) {
 }
 
 /* Looks a table up by name under the read lock; the pointer is valid until the next DDL. */
-static CatTable *table_named(const char *db, const char *name) {
+static inline CatTable *table_named(const char *db, const char *name) {
     catalog_rdlock();
     CatTable *t = catalog_find_table(catalog_find_db(db), name);
     catalog_unlock();
