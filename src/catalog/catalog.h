@@ -411,8 +411,7 @@ typedef struct CatStorageOps {
 } CatStorageOps;
 
 void catalog_set_storage_ops(const CatStorageOps *ops);
-/* Installs the default hooks over the local data directory (storage/tablet_files.h); merge_rowsets stays
- * unset until a compaction merge is provided. */
+/* Installs the default hooks over the local data directory (storage/tablet_files.h, storage/compaction.h). */
 void catalog_use_local_storage(void);
 /* Deletes files of stale rowsets nobody pins, removes their metadata, and sweeps orphan files (rowsets of
  * unfinished loads, dropped tablets). Called at start and periodically. */
