@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""More BACKUP/RESTORE scenarios: a 1M-row table across 16 buckets, a backup of two partitions, pins that
+survive DROP TABLE during a backup, a restore running while other tables take loads, timeouts, and a database
+snapshot that is one point in time across tables."""
+import os
+import subprocess
+import threading
+
+from br_common import (Cairnd, Tap, error_of, execute, query_dicts, snapshot_timestamp, table_digest, tmp_dir,
+                       wait_job)
+
+tap = Tap()
+repo_dir = tmp_dir("repo-scen")
+
+
+def stream_load(srv, db, table, data, label):
+    r = subprocess.run(["curl", "-s", "--location-trusted", "-u", "root:", "-H", "label:" + label, "-H",
+                        "column_separator:,", "-T", "-", "http://127.0.0.1:%d/api/%s/%s/_stream_load" %
+                        (srv.http_port, db, table)], input=data.encode(), capture_output=True, check=True)
+    assert b'"Status": "Success"' in r.stdout, r.stdout
+
+
+with Cairnd("br-scen", conf={"backup_min_timeout_s": "1"}) as srv:
+    c = srv.connect(read_timeout=600)
+    execute(c, "CREATE DATABASE big")
+    execute(c, "USE big")
+    execute(c, "CREATE REPOSITORY r ON LOCATION '%s'" % repo_dir)
+
+    # ---------------------------------------------------------------- 1M rows, 16 buckets
+    execute(c, "CREATE TABLE wide (id BIGINT NOT NULL, g INT, name VARCHAR(32), amount DECIMAL(14, 2), d DATE) "
+               "DUPLICATE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 16")
+    n = 1000000
+    chunk = "".join("%d,%d,name-%d,%d.%02d,2024-%02d-%02d\n" % (i, i % 977, i % 5000, i % 100000, i % 100,
+                                                                  1 + i % 12, 1 + i % 28) for i in range(n))
+    stream_load(srv, "big", "wide", chunk, "wide1")
+    want = execute(c, "SELECT count(*), sum(id), sum(g), sum(amount), count(DISTINCT name), min(d), max(d) FROM wide")
+    execute(c, "BACKUP SNAPSHOT big.million TO r ON (wide) PROPERTIES ('compression' = 'zstd')")
+    job = wait_job(c, "BACKUP", "big", timeout=300)
+    tap.eq(job["State"], "FINISHED", "backup of 1M rows in 16 buckets FINISHED")
+    ts = snapshot_timestamp(c, "r", "million")
+    execute(c, "RESTORE SNAPSHOT big.million FROM r ON (wide AS wide2) PROPERTIES ('backup_timestamp' = '%s')" % ts)
+    tap.eq(wait_job(c, "RESTORE", "big", timeout=300)["State"], "FINISHED", "restore of 1M rows FINISHED")
+    got = execute(c, "SELECT count(*), sum(id), sum(g), sum(amount), count(DISTINCT name), min(d), max(d) FROM wide2")
+    tap.eq(got, want, "1M restored rows have the same count, sums and distinct values")
+    parts = query_dicts(c, "SHOW PARTITIONS FROM wide2")
+    tap.eq([(p["Buckets"], p["RowCount"]) for p in parts], [("16", str(n))], "16 buckets, 1M rows in SHOW PARTITIONS")
+
+    # ---------------------------------------------------------------- two partitions of a range table
+    execute(c, """CREATE TABLE months (d DATE, v INT) DUPLICATE KEY(d)
+                  PARTITION BY RANGE(d) (START ('2024-01-01') END ('2024-05-01') EVERY (INTERVAL 1 MONTH))
+                  DISTRIBUTED BY HASH(v) BUCKETS 2""")
+    execute(c, "INSERT INTO months VALUES " + ", ".join("('2024-%02d-%02d', %d)" % (1 + i % 4, 1 + i % 28, i)
+                                                       for i in range(400)))
+    execute(c, "BACKUP SNAPSHOT big.two TO r ON (months PARTITION (p202402, p202403))")
+    tap.eq(wait_job(c, "BACKUP", "big")["State"], "FINISHED", "backup of two partitions FINISHED")
+    ts2 = snapshot_timestamp(c, "r", "two")
+    detail = query_dicts(c, "SHOW SNAPSHOT ON r WHERE SNAPSHOT = 'two' AND TIMESTAMP = '%s'" % ts2)[0]["Details"]
+    tap.ok('"p202402"' in detail and '"p202403"' in detail and '"p202401"' not in detail,
+           "the snapshot holds exactly the two partitions", detail)
+    execute(c, "RESTORE SNAPSHOT big.two FROM r ON (months AS months2) PROPERTIES ('backup_timestamp' = '%s')" % ts2)
+    tap.eq(wait_job(c, "RESTORE", "big")["State"], "FINISHED", "restore of the two partitions FINISHED")
+    tap.eq(execute(c, "SELECT month(d), count(*) FROM months2 GROUP BY month(d) ORDER BY 1"), [(2, 100), (3, 100)],
+           "a table restored from two partitions has those two partitions' rows")
+    tap.eq(sorted(p["PartitionName"] for p in query_dicts(c, "SHOW PARTITIONS FROM months2")), ["p202402", "p202403"],
+           "and only those partitions")
+
+    # ---------------------------------------------------------------- DROP TABLE while the backup holds pins
+    execute(c, "CREATE TABLE doomed (k INT, v VARCHAR(8)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2")
+    execute(c, "INSERT INTO doomed VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+    want_doomed = table_digest(c, "doomed")
+    execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = 'UPLOAD_SNAPSHOT:3000')")
+    execute(c, "BACKUP SNAPSHOT big.pinned TO r ON (doomed)")
+    wait_job(c, "BACKUP", "big", states=("UPLOAD_SNAPSHOT",))
+    execute(c, "DROP TABLE doomed FORCE")
+    execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = '')")
+    job = wait_job(c, "BACKUP", "big")
+    tap.eq((job["State"], job["Status"]), ("FINISHED", "[OK]"), "a backup whose table is dropped meanwhile finishes")
+    tsp = snapshot_timestamp(c, "r", "pinned")
+    execute(c, "RESTORE SNAPSHOT big.pinned FROM r PROPERTIES ('backup_timestamp' = '%s')" % tsp)
+    tap.eq(wait_job(c, "RESTORE", "big")["State"], "FINISHED", "its snapshot restores")
+    tap.eq(table_digest(c, "doomed"), want_doomed, "with every row: the pins kept the dropped table's files")
+
+    # ---------------------------------------------------------------- a restore while other tables take loads
+    execute(c, "CREATE TABLE busy (k INT, v INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2")
+    stop = threading.Event()
+    loaded = []
+
+    def loader():
+        lc = srv.connect(db="big")
+        i = 0
+        while not stop.is_set():
+            execute(lc, "INSERT INTO busy VALUES (%d, %d)" % (i, i))
+            loaded.append(i)
+            i += 1
+        lc.close()
+
+    t = threading.Thread(target=loader)
+    t.start()
+    execute(c, "RESTORE SNAPSHOT big.million FROM r ON (wide AS wide3) PROPERTIES ('backup_timestamp' = '%s')" % ts)
+    job = wait_job(c, "RESTORE", "big", timeout=300)
+    stop.set()
+    t.join()
+    tap.eq(job["State"], "FINISHED", "a restore beside continuous loads FINISHED")
+    tap.eq(execute(c, "SELECT count(*) FROM busy"), [(len(loaded),)], "every load into the other table landed")
+    tap.eq(execute(c, "SELECT count(*), sum(id) FROM wide3"), [want[0][:2]], "and the restored table is complete")
+
+    # ---------------------------------------------------------------- one point in time across tables
+    execute(c, "CREATE DATABASE pit")
+    execute(c, "CREATE TABLE pit.a (k INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1")
+    execute(c, "CREATE TABLE pit.b (k INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1")
+    execute(c, "INSERT INTO pit.a VALUES (1)")
+    execute(c, "INSERT INTO pit.b VALUES (1)")
+    execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = 'UPLOAD_SNAPSHOT:2000')")
+    execute(c, "BACKUP SNAPSHOT pit.both TO r")
+    wait_job(c, "BACKUP", "pit", states=("UPLOAD_SNAPSHOT",))
+    execute(c, "INSERT INTO pit.a VALUES (2)")
+    execute(c, "INSERT INTO pit.b VALUES (2)")
+    execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = '')")
+    wait_job(c, "BACKUP", "pit")
+    tsb = snapshot_timestamp(c, "r", "both")
+    execute(c, "RESTORE SNAPSHOT pit.both FROM r ON (a AS a0, b AS b0) PROPERTIES ('backup_timestamp' = '%s')" % tsb)
+    wait_job(c, "RESTORE", "pit")
+    tap.eq((execute(c, "SELECT count(*) FROM pit.a0"), execute(c, "SELECT count(*) FROM pit.b0")), ([(1,)], [(1,)]),
+           "every table of a database snapshot is taken at the same instant")
+
+    # ---------------------------------------------------------------- timeout
+    execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = 'UPLOADING:5000')")
+    execute(c, "BACKUP SNAPSHOT big.slow TO r ON (months) PROPERTIES ('timeout' = '1')")
+    job = wait_job(c, "BACKUP", "big", timeout=60)
+    tap.eq((job["State"], job["Status"], job["Timeout"]), ("CANCELLED", "[TIMEOUT, msg: ]", 1),
+           "a backup past its timeout ends CANCELLED with [TIMEOUT, msg: ]")
+    execute(c, "RESTORE SNAPSHOT big.two FROM r ON (months AS months_t) PROPERTIES ('backup_timestamp' = '%s', "
+               "'timeout' = '1')" % ts2)
+    execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = 'DOWNLOADING:5000')")
+    job = wait_job(c, "RESTORE", "big", timeout=60)
+    tap.ok(job["State"] in ("CANCELLED", "FINISHED"), "a restore with a 1 s timeout ends", job)
+    if job["State"] == "CANCELLED":
+        tap.eq(job["Status"], "[TIMEOUT, msg: restore job with label: two  timeout.]", "restore timeout status")
+        tap.eq(error_of(c, "SELECT count(*) FROM months_t")[0], 1146, "a timed-out restore leaves no table")
+    execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = '')")
+    c.close()
+
+tap.done()
