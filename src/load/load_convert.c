@@ -39,6 +39,8 @@ struct LoadConvert {
     int64_t *lines;
     Arena *row_arena; /* expression temporaries, reset per row */
     const CsvField *row_fields;
+    char *str_next; /* packed string bytes of the pending batch */
+    size_t str_left;
     char reason[1200];
 };
 
@@ -174,6 +176,8 @@ static Status check_expr(const LoadConvert *c, const Expr *e, const char *target
 
 static void new_batch(LoadConvert *c) {
     arena_reset(c->batch_arena);
+    c->str_next = NULL;
+    c->str_left = 0;
     const LoadTableInfo *ti = c->ti;
     c->b = arena_calloc(c->batch_arena, sizeof *c->b);
     c->b->ncols = ti->ncols;
@@ -309,6 +313,143 @@ static Expr *bind_row(LoadConvert *c, const Expr *e) {
     return o;
 }
 
+/* ---------------------------------------------------------------- fast paths
+ * The common shapes of CSV values parsed without the general parser's trimming and case analysis; anything
+ * else (spaces, signs in odd places, long numbers, fractions of seconds, ...) returns false and goes the
+ * general way, so the results are the same, only cheaper. */
+
+static inline bool all_digits(const char *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned)(p[i] - '0') > 9) return false;
+    return true;
+}
+
+static inline int64_t digits_value(const char *p, size_t n) {
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++) v = v * 10 + (p[i] - '0');
+    return v;
+}
+
+/* An integer of up to 18 digits with an optional '-'. */
+static bool fast_int(const DataType *t, const char *p, size_t n, void *cell) {
+    bool neg = n && *p == '-';
+    const char *d = p + neg;
+    size_t nd = n - neg;
+    if (nd == 0 || nd > 18 || !all_digits(d, nd)) return false;
+    int64_t v = digits_value(d, nd);
+    if (neg) v = -v;
+    switch (t->id) {
+    case TYPE_TINYINT:
+        if (v < INT8_MIN || v > INT8_MAX) return false;
+        *(int8_t *)cell = (int8_t)v;
+        return true;
+    case TYPE_SMALLINT:
+        if (v < INT16_MIN || v > INT16_MAX) return false;
+        *(int16_t *)cell = (int16_t)v;
+        return true;
+    case TYPE_INT:
+        if (v < INT32_MIN || v > INT32_MAX) return false;
+        *(int32_t *)cell = (int32_t)v;
+        return true;
+    case TYPE_BIGINT: *(int64_t *)cell = v; return true;
+    case TYPE_LARGEINT: {
+        int128_t w = v;
+        memcpy(cell, &w, sizeof w);
+        return true;
+    }
+    default: return false;
+    }
+}
+
+/* [-]digits[.digits] with no more fraction digits than the scale and fitting the precision. */
+static bool fast_decimal(const DataType *t, const char *p, size_t n, void *cell) {
+    bool neg = n && *p == '-';
+    const char *d = p + neg, *e = p + n;
+    const char *dot = memchr(d, '.', (size_t)(e - d));
+    size_t ni = (size_t)((dot ? dot : e) - d), nf = dot ? (size_t)(e - dot - 1) : 0;
+    if (ni == 0 || (dot && nf == 0) || nf > (size_t)t->scale || ni + (size_t)t->scale > 18) return false;
+    if ((int)ni > t->precision - t->scale && !(ni == 1 && d[0] == '0')) return false;
+    if (!all_digits(d, ni) || (nf && !all_digits(dot + 1, nf))) return false;
+    int64_t v = digits_value(d, ni);
+    if (nf) v = v * (int64_t)POW10_128[nf] + digits_value(dot + 1, nf);
+    v *= (int64_t)POW10_128[t->scale - (int)nf];
+    int128_t w = neg ? -(int128_t)v : (int128_t)v;
+    memcpy(cell, &w, sizeof w);
+    return true;
+}
+
+/* YYYY-MM-DD, and for DATETIME an optional " HH:MM:SS". */
+static bool fast_temporal(const DataType *t, const char *p, size_t n, void *cell) {
+    if (n != 10 && !(t->id == TYPE_DATETIME && n == 19)) return false;
+    if (p[4] != '-' || p[7] != '-' || !all_digits(p, 4) || !all_digits(p + 5, 2) || !all_digits(p + 8, 2))
+        return false;
+    int32_t days;
+    if (!date_from_ymd((int)digits_value(p, 4), (int)digits_value(p + 5, 2), (int)digits_value(p + 8, 2), &days))
+        return false;
+    if (t->id == TYPE_DATE) {
+        *(int32_t *)cell = days;
+        return true;
+    }
+    int64_t secs = 0;
+    if (n == 19) {
+        if (p[10] != ' ' || p[13] != ':' || p[16] != ':' || !all_digits(p + 11, 2) || !all_digits(p + 14, 2) ||
+            !all_digits(p + 17, 2))
+            return false;
+        int64_t hh = digits_value(p + 11, 2), mi = digits_value(p + 14, 2), ss = digits_value(p + 17, 2);
+        if (hh > 23 || mi > 59 || ss > 59) return false;
+        secs = hh * 3600 + mi * 60 + ss;
+    }
+    *(int64_t *)cell = ((int64_t)days * 86400 + secs) * 1000000LL;
+    return true;
+}
+
+/* Copies string bytes into the batch's string block (packed: no per-string alignment). */
+static const char *copy_string(LoadConvert *c, const char *p, size_t n) {
+    if (n == 0) return "";
+    if (c->str_left < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        c->str_next = arena_alloc(c->batch_arena, cap);
+        c->str_left = cap;
+    }
+    char *o = c->str_next;
+    memcpy(o, p, n);
+    c->str_next += n;
+    c->str_left -= n;
+    return o;
+}
+
+/* Parses a field into a cell: the fast path when the value has a common shape, else the general parser. */
+static Status parse_field(LoadConvert *c, const DataType *t, const char *p, size_t n, void *cell, Error *err) {
+    switch (t->id) {
+    case TYPE_TINYINT:
+    case TYPE_SMALLINT:
+    case TYPE_INT:
+    case TYPE_BIGINT:
+    case TYPE_LARGEINT:
+        if (fast_int(t, p, n, cell)) return STATUS_OK;
+        break;
+    case TYPE_DECIMAL:
+        if (fast_decimal(t, p, n, cell)) return STATUS_OK;
+        break;
+    case TYPE_DATE:
+    case TYPE_DATETIME:
+        if (fast_temporal(t, p, n, cell)) return STATUS_OK;
+        break;
+    case TYPE_CHAR:
+    case TYPE_VARCHAR:
+    case TYPE_STRING: {
+        int64_t max = t->len ? t->len : STRING_DEFAULT_LEN;
+        if (t->id == TYPE_STRING && t->len == 0) max = VARCHAR_MAX_LEN;
+        if ((int64_t)n > max) break; /* the general parser words the error */
+        Slice sl = {copy_string(c, p, n), (uint32_t)n};
+        memcpy(cell, &sl, sizeof sl);
+        return STATUS_OK;
+    }
+    default: break;
+    }
+    return type_parse_cell(t, p, n, cell, c->batch_arena, err);
+}
+
 static bool is_json_bool(const CsvField *f, int *v) {
     if (f->len == 4 && !memcmp(f->ptr, "true", 4)) return (*v = 1), true;
     if (f->len == 5 && !memcmp(f->ptr, "false", 5)) return (*v = 0), true;
@@ -346,7 +487,7 @@ bool load_convert_row(LoadConvert *c, const CsvField *fields, int nfields, int64
                 is_null = true;
                 break;
             }
-            if (type_parse_cell(&col->type, f->ptr, f->len, cell, c->batch_arena, &err) == STATUS_OK) break;
+            if (parse_field(c, &col->type, f->ptr, f->len, cell, &err) == STATUS_OK) break;
             int bv;
             if (type_is_numeric(col->type.id) && is_json_bool(f, &bv)) {
                 Datum d = {.is_null = false};

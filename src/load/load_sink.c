@@ -110,8 +110,56 @@ struct LoadSink {
     uint32_t *sel;
     uint32_t scratch_cap;
     Datum *keys, *dist; /* one row's partition and distribution values */
+    char label[132];    /* registered as running while the transaction is open */
     DataType *types;    /* the table's column types */
 };
+
+/* ---------------------------------------------------------------- running labels */
+
+/* Labels of the loads this module is running, so a refused label can be reported as RUNNING rather than
+ * FINISHED (the catalog reserves labels but does not say which state holds them). */
+static pthread_mutex_t g_run_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct RunLabel {
+    int64_t db_id;
+    char label[132];
+} *g_run;
+static int g_nrun, g_caprun;
+
+static void running_add(int64_t db_id, const char *label) {
+    pthread_mutex_lock(&g_run_mu);
+    if (g_nrun == g_caprun) {
+        g_caprun = g_caprun ? g_caprun * 2 : 16;
+        g_run = realloc(g_run, sizeof *g_run * (size_t)g_caprun);
+        if (!g_run) abort();
+    }
+    g_run[g_nrun].db_id = db_id;
+    snprintf(g_run[g_nrun].label, sizeof g_run[g_nrun].label, "%s", label);
+    g_nrun++;
+    pthread_mutex_unlock(&g_run_mu);
+}
+
+static void running_remove(int64_t db_id, const char *label) {
+    pthread_mutex_lock(&g_run_mu);
+    for (int i = 0; i < g_nrun; i++)
+        if (g_run[i].db_id == db_id && !strcmp(g_run[i].label, label)) {
+            g_run[i] = g_run[--g_nrun];
+            break;
+        }
+    pthread_mutex_unlock(&g_run_mu);
+}
+
+bool load_label_running(const char *db, const char *label) {
+    if (!db || !label) return false;
+    catalog_rdlock();
+    CatDatabase *d = catalog_find_db(db);
+    int64_t db_id = d ? d->id : 0;
+    catalog_unlock();
+    bool found = false;
+    pthread_mutex_lock(&g_run_mu);
+    for (int i = 0; i < g_nrun && !found; i++) found = g_run[i].db_id == db_id && !strcmp(g_run[i].label, label);
+    pthread_mutex_unlock(&g_run_mu);
+    return found;
+}
 
 /* ---------------------------------------------------------------- writing (worker side) */
 
@@ -704,6 +752,8 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
         st = STATUS_ERROR;
         goto fail;
     }
+    snprintf(ls->label, sizeof ls->label, "%s", catalog_txn_label(ls->txn));
+    running_add(ls->info.db_id, ls->label);
     if (o->writer_threads > 0) {
         ls->nworkers = o->writer_threads;
         ls->workers = calloc((size_t)ls->nworkers, sizeof *ls->workers);
@@ -759,6 +809,7 @@ static void remove_outs(LoadSink *ls, int from_target, int from_index) {
 
 static void sink_free(LoadSink *ls) {
     stop_workers(ls);
+    if (ls->label[0]) running_remove(ls->info.db_id, ls->label);
     for (int i = 0; i < ls->ntargets; i++) {
         Target *t = ls->targets[i];
         for (int k = 0; k < ls->nindexes; k++) {

@@ -83,5 +83,7 @@ int64_t load_sink_rows(const LoadSink *ls);
 Status load_sink_commit(LoadSink *ls, LoadSinkResult *res, Error *err) MUST_CHECK;
 /* Abandons the load: stops the writers, removes their files, releases the label. NULL ok. */
 void load_sink_abort(LoadSink *ls);
+/* True while a load of this module holds the label in database db (Stream Load's ExistingJobStatus). */
+bool load_label_running(const char *db, const char *label);
 
 #endif

@@ -216,10 +216,11 @@ static Status on_json(void *ctx, const JsonField *f, int n, const char *problem,
 
 /* ---------------------------------------------------------------- begin / feed / finish */
 
-static json_t *fail_json(StreamLoad *sl, const char *label, const Error *err) {
+static json_t *fail_json(StreamLoad *sl, const char *db, const char *label, const Error *err) {
     if (err->code == ERR_LABEL_EXISTS) {
         json_t *j = reply_new(0, label, "Label Already Exists", err->msg);
-        json_object_set_new(j, "ExistingJobStatus", json_string("FINISHED"));
+        json_object_set_new(j, "ExistingJobStatus",
+                            json_string(load_label_running(db, label) ? "RUNNING" : "FINISHED"));
         reply_counts(j, sl, 0, 0, 0);
         return j;
     }
@@ -321,7 +322,7 @@ Status stream_load_begin(Session *s, const char *db, const char *table, StreamLo
     Error err = ERROR_INIT;
     const char *label = hdr(hctx, "label");
     if (priv_check(s, PRIV_INSERT, db, table, &err)) {
-        *reply = fail_json(NULL, label, &err);
+        *reply = fail_json(NULL, db, label, &err);
         return STATUS_ERROR;
     }
     StreamLoad *sl = calloc(1, sizeof *sl);
@@ -332,7 +333,7 @@ Status stream_load_begin(Session *s, const char *db, const char *table, StreamLo
     sl->start_ns = clock_mono_ns();
     snprintf(sl->label, sizeof sl->label, "%s", label ? label : "");
     if (setup(sl, db, table, hdr, hctx, &err)) {
-        *reply = fail_json(sl, sl->label, &err);
+        *reply = fail_json(sl, db, sl->label, &err);
         stream_load_free(sl);
         return STATUS_ERROR;
     }

@@ -88,6 +88,20 @@ TEST(csv_basic_reply_fields) {
     CHECK(strstr(jstr(j, "Message"), "Label [l1] has already been used") != NULL);
     json_decref(j);
     check_query("SELECT count(*) FROM t", "3\n");
+    /* a label held by a load still running is reported as RUNNING */
+    Hdrs h2 = {{"label", "l2", "column_separator", ",", NULL}};
+    StreamLoad *first;
+    json_t *reply = NULL;
+    CHECK(stream_load_begin(g_s, "d", "t", hget, &h2, &first, &reply) == STATUS_OK);
+    j = stream("t", &h2, "9,z,1,2024-01-01\n", 0);
+    CHECK_STR(jstr(j, "Status"), "Label Already Exists");
+    CHECK_STR(jstr(j, "ExistingJobStatus"), "RUNNING");
+    json_decref(j);
+    stream_load_free(first);
+    /* abandoned: the label is free again */
+    j = stream("t", &h2, "9,z,1,2024-01-01\n", 0);
+    CHECK_STR(jstr(j, "Status"), "Success");
+    json_decref(j);
     teardown();
 }
 
@@ -239,6 +253,31 @@ TEST(partitions_and_bad_options) {
     teardown();
 }
 
+TEST(value_shapes) {
+    /* values in the shapes the fast parsers take and in the shapes they hand to the general parser */
+    setup();
+    ok("CREATE DATABASE d; USE d");
+    ok("CREATE TABLE v (id INT NOT NULL, i TINYINT, n INT, b BIGINT, l LARGEINT, d DECIMAL(5,2), z DECIMAL(3,3), "
+       "dt DATE, ts DATETIME) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)");
+    Hdrs h = {{"column_separator", "|", NULL}};
+    json_t *j = stream("v", &h,
+                       "1|127|-2147483648|9223372036854775807|170141183460469231731687303715884105727|999.99|0.999|"
+                       "2024-02-29|2024-12-31 23:59:59\n"
+                       "2|-128|007| 42 |-5|-0.5|-0.001|1970-01-01|1969-12-31 23:59:59\n"
+                       "3|128|2147483648|+7|0|123.456|1.5|2023-02-29|2024-01-02 24:00:00\n"
+                       "4|1.5|12a||-0|12.3|.5|2024-1-5|2024-01-02T03:04:05.5\n",
+                       0);
+    check_counts(j, "Success", 4, 4, 0, 0);
+    json_decref(j);
+    check_query("SELECT id, i, n, b, l, d, z, dt, ts FROM v ORDER BY id",
+                "1|127|-2147483648|9223372036854775807|170141183460469231731687303715884105727|999.99|0.999|"
+                "2024-02-29|2024-12-31 23:59:59\n"
+                "2|-128|7|42|-5|-0.50|-0.001|1970-01-01|1969-12-31 23:59:59\n"
+                "3|\\N|\\N|7|0|123.46|\\N|\\N|\\N\n"
+                "4|\\N|\\N|\\N|0|12.30|0.500|2024-01-05|2024-01-02 03:04:05.500000\n");
+    teardown();
+}
+
 TEST(large_load_many_segments) {
     /* 200k rows through the writer thread, staged per tablet and cut into several segments */
     std_table();
@@ -261,6 +300,7 @@ int main(void) {
     RUN(enclose_escape_trim);
     RUN(json_formats);
     RUN(partitions_and_bad_options);
+    RUN(value_shapes);
     RUN(large_load_many_segments);
     TEST_EXIT();
 }
