@@ -142,8 +142,32 @@ ColumnVector *vec_const(Arena *a, DataType t, const Datum *v, uint32_t n) {
         return out;
     }
     vec_set_datum(out, 0, v);
-    size_t cs = type_cell_size(t.id);
-    for (uint32_t i = 1; i < n; i++) memcpy((char *)out->data + i * cs, out->data, cs);
+    /* typed fills: a per-cell memcpy of a runtime size is a library call per row */
+    switch (type_cell_size(t.id)) {
+    case 1: memset(out->data, *(uint8_t *)out->data, n); break;
+    case 2: {
+        uint16_t *d = out->data, x = d[0];
+        for (uint32_t i = 1; i < n; i++) d[i] = x;
+        break;
+    }
+    case 4: {
+        uint32_t *d = out->data, x = d[0];
+        for (uint32_t i = 1; i < n; i++) d[i] = x;
+        break;
+    }
+    case 8: {
+        uint64_t *d = out->data, x = d[0];
+        for (uint32_t i = 1; i < n; i++) d[i] = x;
+        break;
+    }
+    default: { /* 16 bytes: Slice, LARGEINT, DECIMAL */
+        typedef struct {
+            uint64_t lo, hi;
+        } Cell16;
+        Cell16 *d = out->data, x = d[0];
+        for (uint32_t i = 1; i < n; i++) d[i] = x;
+    }
+    }
     return out;
 }
 

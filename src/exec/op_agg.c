@@ -166,6 +166,9 @@ typedef struct AggState {
     size_t states_cap;     /* in groups */
     uint32_t ngroups;
     const unsigned char **gkey; /* serialized key bytes per group (in key_arena), malloc'd array */
+    int64_t *ikey;              /* int_key: the key value per group */
+    bool int_key;               /* one integer-like key: grouped by value without serialization */
+    uint32_t null_group;        /* int_key: the group of NULL keys, UINT32_MAX if none */
     uint32_t *gkey_len;
     uint64_t *ghash;
     /* hash table of group ids */
@@ -196,6 +199,7 @@ static void grow_groups(AggState *s) {
     s->gkey = realloc(s->gkey, nc * sizeof *s->gkey);
     s->gkey_len = realloc(s->gkey_len, nc * sizeof *s->gkey_len);
     s->ghash = realloc(s->ghash, nc * sizeof *s->ghash);
+    s->ikey = realloc(s->ikey, nc * sizeof *s->ikey);
     s->states_cap = nc;
 }
 
@@ -206,6 +210,7 @@ static void rehash(AggState *s) {
     memset(s->table, 0xff, sizeof(uint32_t) * ns);
     s->table_mask = ns - 1;
     for (uint32_t g = 0; g < s->ngroups; g++) {
+        if (g == s->null_group) continue; /* the NULL key group of int_key lives outside the table */
         uint32_t i = (uint32_t)s->ghash[g] & s->table_mask;
         while (s->table[i] != EMPTY_SLOT) i = (i + 1) & s->table_mask;
         s->table[i] = g;
@@ -217,59 +222,129 @@ static uint32_t new_group(AggState *s, const unsigned char *key, uint32_t len, u
     uint32_t g = s->ngroups++;
     memset(s->states + (size_t)g * s->row_size, 0, s->row_size);
     s->gkey[g] = len ? arena_memdup(s->key_arena, key, len) : (const unsigned char *)"";
+    s->ikey[g] = 0;
     s->gkey_len[g] = len;
     s->ghash[g] = h;
     return g;
 }
 
-/* Serializes the keys of every row: per column a null byte, then the cell (strings: 4-byte length + bytes). */
+/* Serializes the keys of every row, column by column: per column a null byte, then for fixed-width types the
+ * cell (zeros when NULL, so equal keys have equal bytes) and for strings a 4-byte length and the bytes. */
 void keys_serialize(ColumnVector **kv, int nk, uint32_t n, Arena *a, unsigned char ***rows, uint32_t **lens) {
-    uint32_t *len = arena_alloc(a, sizeof(uint32_t) * n);
-    size_t total = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t l = 0;
-        for (int k = 0; k < nk; k++) {
-            l += 1;
-            if (colvec_is_null(kv[k], i) || kv[k]->type.id == TYPE_NULL) continue;
-            if (type_is_string(kv[k]->type.id)) l += 4 + ((const Slice *)kv[k]->data)[i].len;
-            else l += (uint32_t)type_cell_size(kv[k]->type.id);
-        }
-        len[i] = l;
-        total += l;
+    uint32_t *len = arena_alloc(a, sizeof(uint32_t) * (n ? n : 1));
+    uint32_t fixed = 0;
+    for (int k = 0; k < nk; k++)
+        if (!type_is_string(kv[k]->type.id)) fixed += 1 + (kv[k]->type.id == TYPE_NULL ? 0 : (uint32_t)type_cell_size(kv[k]->type.id));
+    for (uint32_t i = 0; i < n; i++) len[i] = fixed;
+    for (int k = 0; k < nk; k++) {
+        const ColumnVector *v = kv[k];
+        if (!type_is_string(v->type.id)) continue;
+        const Slice *sl = v->data;
+        for (uint32_t i = 0; i < n; i++) len[i] += colvec_is_null(v, i) ? 1 : 5 + sl[i].len;
     }
-    unsigned char *buf = arena_alloc(a, total ? total : 1);
-    unsigned char **ptr = arena_alloc(a, sizeof(unsigned char *) * n);
-    unsigned char *p = buf;
+    size_t total = 0;
+    unsigned char **ptr = arena_alloc(a, sizeof(unsigned char *) * (n ? n : 1));
+    for (uint32_t i = 0; i < n; i++) total += len[i];
+    unsigned char *buf = arena_alloc(a, total ? total : 1), *p = buf;
     for (uint32_t i = 0; i < n; i++) {
         ptr[i] = p;
-        for (int k = 0; k < nk; k++) {
-            const ColumnVector *v = kv[k];
-            if (v->type.id == TYPE_NULL || colvec_is_null(v, i)) {
-                *p++ = 1;
-                continue;
-            }
-            *p++ = 0;
-            if (type_is_string(v->type.id)) {
-                Slice sl = ((const Slice *)v->data)[i];
-                memcpy(p, &sl.len, 4);
-                p += 4;
-                if (sl.len) memcpy(p, sl.ptr, sl.len);
-                p += sl.len;
-            } else {
-                size_t cs = type_cell_size(v->type.id);
-                /* normalize -0.0 to 0.0 so equal doubles group together */
-                if (v->type.id == TYPE_DOUBLE && ((const double *)v->data)[i] == 0) {
-                    double z = 0;
-                    memcpy(p, &z, cs);
-                } else {
-                    memcpy(p, (const char *)v->data + i * cs, cs);
+        p += len[i];
+    }
+    uint32_t *cur = arena_calloc(a, sizeof(uint32_t) * (n ? n : 1));
+    for (int k = 0; k < nk; k++) {
+        const ColumnVector *v = kv[k];
+        const uint8_t *nl = v->nulls;
+        if (v->type.id == TYPE_NULL) {
+            for (uint32_t i = 0; i < n; i++) ptr[i][cur[i]++] = 1;
+            continue;
+        }
+        if (type_is_string(v->type.id)) {
+            const Slice *sl = v->data;
+            for (uint32_t i = 0; i < n; i++) {
+                unsigned char *q = ptr[i] + cur[i];
+                if (nl && nl[i]) {
+                    *q = 1;
+                    cur[i] += 1;
+                    continue;
                 }
-                p += cs;
+                *q++ = 0;
+                memcpy(q, &sl[i].len, 4);
+                if (sl[i].len) memcpy(q + 4, sl[i].ptr, sl[i].len);
+                cur[i] += 5 + sl[i].len;
             }
+            continue;
+        }
+        size_t cs = type_cell_size(v->type.id);
+        const unsigned char *src = v->data;
+        bool dbl = v->type.id == TYPE_DOUBLE;
+        for (uint32_t i = 0; i < n; i++) {
+            unsigned char *q = ptr[i] + cur[i];
+            bool isnull = nl && nl[i];
+            *q++ = isnull;
+            if (isnull) {
+                memset(q, 0, cs);
+            } else if (cs == 8) {
+                uint64_t x;
+                memcpy(&x, src + i * 8, 8);
+                if (dbl && ((const double *)src)[i] == 0) x = 0; /* -0.0 groups with 0.0 */
+                memcpy(q, &x, 8);
+            } else if (cs == 4) {
+                memcpy(q, src + i * 4, 4);
+            } else if (cs == 16) {
+                memcpy(q, src + i * 16, 16);
+            } else {
+                memcpy(q, src + i * cs, cs);
+            }
+            cur[i] += 1 + (uint32_t)cs;
         }
     }
     *rows = ptr;
     *lens = len;
+}
+
+static inline uint64_t mix64(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* One integer-like key: groups keyed by the value itself, no serialization. */
+static void find_groups_int(AggState *s, const ColumnVector *v, uint32_t n, uint32_t *gid, Arena *a) {
+    int64_t *x = arena_alloc(a, sizeof(int64_t) * (n ? n : 1));
+    switch (type_cell_size(v->type.id)) {
+    case 1: for (uint32_t i = 0; i < n; i++) x[i] = ((const int8_t *)v->data)[i]; break;
+    case 2: for (uint32_t i = 0; i < n; i++) x[i] = ((const int16_t *)v->data)[i]; break;
+    case 4: for (uint32_t i = 0; i < n; i++) x[i] = ((const int32_t *)v->data)[i]; break;
+    default: memcpy(x, v->data, sizeof(int64_t) * n);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (v->nulls && v->nulls[i]) {
+            if (s->null_group == UINT32_MAX) s->null_group = new_group(s, NULL, 0, 0);
+            gid[i] = s->null_group;
+            continue;
+        }
+        uint64_t h = mix64((uint64_t)x[i]);
+        uint32_t slot = (uint32_t)h & s->table_mask;
+        for (;;) {
+            uint32_t g = s->table[slot];
+            if (g == EMPTY_SLOT) {
+                g = new_group(s, NULL, 0, h);
+                s->ikey[g] = x[i];
+                s->table[slot] = g;
+                gid[i] = g;
+                if ((uint64_t)s->ngroups * 2 > s->table_mask + 1) rehash(s);
+                break;
+            }
+            if (s->ikey[g] == x[i] && g != s->null_group) {
+                gid[i] = g;
+                break;
+            }
+            slot = (slot + 1) & s->table_mask;
+        }
+    }
 }
 
 static Status find_groups(AggState *s, ExecCtx *cx, const Batch *in, uint32_t *gid, Error *err) {
@@ -283,6 +358,10 @@ static Status find_groups(AggState *s, ExecCtx *cx, const Batch *in, uint32_t *g
     ColumnVector *kv[64];
     for (int k = 0; k < s->nkeys; k++)
         if (bexpr_eval(&ec, s->keys[k], in, n, &kv[k], err)) return STATUS_ERROR;
+    if (s->int_key) {
+        find_groups_int(s, kv[0], n, gid, s->batch_arena);
+        return STATUS_OK;
+    }
     unsigned char **rows;
     uint32_t *lens;
     keys_serialize(kv, s->nkeys, n, s->batch_arena, &rows, &lens);
@@ -511,18 +590,41 @@ static void finalize_slot(AggState *s, AggSlot *slot, uint32_t g0, uint32_t n, C
     }
 }
 
-/* Decodes group keys [g0, g0+n) into key vectors. */
+/* Decodes group keys [g0, g0+n) into key vectors (the inverse of keys_serialize). */
 static void decode_keys(AggState *s, uint32_t g0, uint32_t n, ColumnVector **out) {
-    for (uint32_t j = 0; j < n; j++) {
-        const unsigned char *p = s->gkey[g0 + j];
-        for (int k = 0; k < s->nkeys; k++) {
-            ColumnVector *v = out[k];
-            if (*p++) {
+    if (s->int_key) {
+        ColumnVector *v = out[0];
+        size_t cs = type_cell_size(v->type.id);
+        for (uint32_t j = 0; j < n; j++) {
+            uint32_t g = g0 + j;
+            if (g == s->null_group) {
                 colvec_ensure_nulls(v);
                 v->nulls[j] = 1;
                 continue;
             }
-            if (type_is_string(v->type.id)) {
+            int64_t x = s->ikey[g];
+            switch (cs) {
+            case 1: ((int8_t *)v->data)[j] = (int8_t)x; break;
+            case 2: ((int16_t *)v->data)[j] = (int16_t)x; break;
+            case 4: ((int32_t *)v->data)[j] = (int32_t)x; break;
+            default: ((int64_t *)v->data)[j] = x;
+            }
+        }
+        return;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        const unsigned char *p = s->gkey[g0 + j];
+        for (int k = 0; k < s->nkeys; k++) {
+            ColumnVector *v = out[k];
+            bool str = type_is_string(v->type.id);
+            size_t cs = v->type.id == TYPE_NULL ? 0 : type_cell_size(v->type.id);
+            if (*p++) {
+                colvec_ensure_nulls(v);
+                v->nulls[j] = 1;
+                if (!str) p += cs;
+                continue;
+            }
+            if (str) {
                 uint32_t len;
                 memcpy(&len, p, 4);
                 p += 4;
@@ -530,7 +632,6 @@ static void decode_keys(AggState *s, uint32_t g0, uint32_t n, ColumnVector **out
                 ((Slice *)v->data)[j] = sl;
                 p += len;
             } else {
-                size_t cs = type_cell_size(v->type.id);
                 memcpy((char *)v->data + j * cs, p, cs);
                 p += cs;
             }
@@ -543,6 +644,7 @@ static void decode_keys(AggState *s, uint32_t g0, uint32_t n, ColumnVector **out
 static Status agg_open(Operator *op, ExecCtx *cx, Error *err) {
     AggState *s = op->state;
     s->ngroups = 0;
+    s->null_group = UINT32_MAX;
     s->loaded = false;
     s->emit_pos = 0;
     s->charged = 0;
@@ -617,6 +719,8 @@ static void agg_close(Operator *op, ExecCtx *cx) {
     free(s->gkey);
     free(s->gkey_len);
     free(s->ghash);
+    free(s->ikey);
+    s->ikey = NULL;
     free(s->table);
     s->states = NULL;
     s->gkey = NULL;
@@ -656,6 +760,10 @@ Operator *op_agg(Arena *a, Operator *child, BExpr **keys, int nkeys, AggCall *ag
     s->keys = keys;
     s->nkeys = nkeys;
     s->naggs = naggs;
+    if (nkeys == 1) {
+        TypeId t = keys[0]->type.id;
+        s->int_key = (type_is_integer(t) && t != TYPE_LARGEINT) || t == TYPE_DATE || t == TYPE_DATETIME;
+    }
     s->slots = arena_calloc(a, sizeof(AggSlot) * (size_t)(naggs ? naggs : 1));
     size_t off = 0;
     for (int i = 0; i < naggs; i++) {

@@ -239,14 +239,68 @@ Operator *op_scan_shared(Arena *a, ScanSource *src) {
 
 typedef struct FilterState {
     BExpr *pred;
+    BExpr **conj; /* the predicate's top-level conjuncts, evaluated one after another */
+    int nconj;
     Arena *arena;
-    uint32_t *sel;
 } FilterState;
 
 static Status filter_open(Operator *op, ExecCtx *cx, Error *err) {
     FilterState *s = op->state;
     if (!s->arena) s->arena = arena_new(256 * 1024);
     return open_children(op, cx, err);
+}
+
+static Batch *gather_batch(Arena *a, const Batch *in, const uint32_t *sel, uint32_t k) {
+    Batch *b = arena_calloc(a, sizeof *b);
+    b->ncols = in->ncols;
+    b->nrows = k;
+    b->arena = a;
+    b->cols = arena_alloc(a, sizeof(ColumnVector *) * (size_t)(in->ncols ? in->ncols : 1));
+    for (int c = 0; c < in->ncols; c++) b->cols[c] = vec_gather(a, in->cols[c], sel, k);
+    return b;
+}
+
+/* Conjuncts run one at a time over the rows still alive: when few rows survive, the batch is compacted
+ * first so later (often costlier) conjuncts touch only those rows. */
+static Status filter_batch(FilterState *s, Batch *in, Batch **out, Error *err) {
+    EvalCtx ec = {s->arena};
+    Batch *cur = in;
+    uint32_t *sel = NULL, nalive = in->nrows;
+    uint32_t *pass = arena_alloc(s->arena, sizeof(uint32_t) * (in->nrows ? in->nrows : 1));
+    uint8_t *mark = NULL;
+    for (int c = 0; c < s->nconj; c++) {
+        if (sel && nalive < cur->nrows / 10 * 7) {
+            cur = gather_batch(s->arena, cur, sel, nalive);
+            sel = NULL;
+        }
+        uint32_t np;
+        if (bexpr_eval_filter(&ec, s->conj[c], cur, cur->nrows, pass, &np, err)) return STATUS_ERROR;
+        if (!sel) {
+            sel = pass;
+            nalive = np;
+            pass = arena_alloc(s->arena, sizeof(uint32_t) * (cur->nrows ? cur->nrows : 1));
+        } else {
+            if (!mark) mark = arena_alloc(s->arena, cur->nrows ? cur->nrows : 1);
+            memset(mark, 0, cur->nrows);
+            for (uint32_t i = 0; i < np; i++) mark[pass[i]] = 1;
+            uint32_t k = 0;
+            for (uint32_t i = 0; i < nalive; i++) {
+                sel[k] = sel[i];
+                k += mark[sel[i]];
+            }
+            nalive = k;
+        }
+        if (nalive == 0) {
+            *out = NULL;
+            return STATUS_OK;
+        }
+    }
+    if (!sel || nalive == cur->nrows) {
+        *out = cur;
+        return STATUS_OK;
+    }
+    *out = gather_batch(s->arena, cur, sel, nalive);
+    return STATUS_OK;
 }
 
 static Status filter_next(Operator *op, ExecCtx *cx, Batch **out, Error *err) {
@@ -260,21 +314,9 @@ static Status filter_next(Operator *op, ExecCtx *cx, Batch **out, Error *err) {
             return STATUS_OK;
         }
         arena_reset(s->arena);
-        EvalCtx ec = {s->arena};
-        uint32_t *sel = arena_alloc(s->arena, sizeof(uint32_t) * (in->nrows ? in->nrows : 1));
-        uint32_t k;
-        if (bexpr_eval_filter(&ec, s->pred, in, in->nrows, sel, &k, err)) return STATUS_ERROR;
-        if (k == 0) continue;
-        if (k == in->nrows) {
-            *out = in;
-            return STATUS_OK;
-        }
-        Batch *b = arena_calloc(s->arena, sizeof *b);
-        b->ncols = in->ncols;
-        b->nrows = k;
-        b->arena = s->arena;
-        b->cols = arena_alloc(s->arena, sizeof(ColumnVector *) * (size_t)(in->ncols ? in->ncols : 1));
-        for (int c = 0; c < in->ncols; c++) b->cols[c] = vec_gather(s->arena, in->cols[c], sel, k);
+        Batch *b;
+        if (filter_batch(s, in, &b, err)) return STATUS_ERROR;
+        if (!b) continue;
         *out = b;
         return STATUS_OK;
     }
@@ -297,6 +339,14 @@ Operator *op_filter(Arena *a, Operator *child, BExpr *pred) {
     op->children[0] = child;
     FilterState *s = arena_calloc(a, sizeof *s);
     s->pred = pred;
+    if (pred->kind == BE_AND) {
+        s->conj = pred->args;
+        s->nconj = pred->nargs;
+    } else {
+        s->conj = arena_alloc(a, sizeof(BExpr *));
+        s->conj[0] = pred;
+        s->nconj = 1;
+    }
     op->state = s;
     op->ncols = child->ncols;
     op->types = child->types;
