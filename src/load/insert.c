@@ -13,6 +13,7 @@
 #include "load/load_internal.h"
 #include "load/load_sink.h"
 #include "load/load_util.h"
+#include "server/config.h"
 #include "sql/execute.h"
 #include "util/str.h"
 
@@ -149,7 +150,7 @@ Status load_insert_handler(Session *s, const Stmt *st, ResultSink *out, Error *e
     o.partitions = in->partitions;
     o.npartitions = in->npartitions;
     o.temp_partitions = in->temp_partition;
-    o.writer_threads = in->query ? 1 : 0;
+    o.writer_threads = in->query ? (int)config_get_int("load_writer_threads") : 0;
     InsertCtx c = {0};
     c.s = s;
     c.in = in;

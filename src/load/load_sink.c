@@ -17,6 +17,7 @@
 #include "load/load_chunk.h"
 #include "load/load_util.h"
 #include "load/tablet_writer.h"
+#include "server/config.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -25,8 +26,7 @@
 #define CHUNK_MAX_ROWS (1u << 20)      /* rows of one segment at most */
 #define CHUNK_FIRST_ROWS 65536         /* initial capacity of a tablet's chunk (then what the last one held) */
 #define MAX_PENDING 2                  /* chunks queued per writer thread (bounds memory) */
-#define LOAD_MEM_BUDGET (512ull << 20) /* chunks of one load, spread over its tablets */
-#define MIN_SEGMENT_BYTES (8ull << 20)
+#define MIN_SEGMENT_BYTES (1ull << 20)  /* load_mem_limit is spread over the tablets, within these bounds */
 #define MAX_SEGMENT_BYTES (32ull << 20)
 
 typedef struct IndexInfo {
@@ -745,7 +745,8 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
         goto fail;
     }
     if (total_tablets < 1) total_tablets = 1;
-    ls->max_segment_bytes = LOAD_MEM_BUDGET / (uint64_t)total_tablets;
+    int64_t budget = config_get_int("load_mem_limit");
+    ls->max_segment_bytes = (uint64_t)(budget > 0 ? budget : 1) / (uint64_t)total_tablets;
     if (ls->max_segment_bytes < MIN_SEGMENT_BYTES) ls->max_segment_bytes = MIN_SEGMENT_BYTES;
     if (ls->max_segment_bytes > MAX_SEGMENT_BYTES) ls->max_segment_bytes = MAX_SEGMENT_BYTES;
     if (catalog_txn_begin(ls->info.db_id, ls->info.table_id, o->label, &ls->txn, err)) {
@@ -755,7 +756,7 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
     snprintf(ls->label, sizeof ls->label, "%s", catalog_txn_label(ls->txn));
     running_add(ls->info.db_id, ls->label);
     if (o->writer_threads > 0) {
-        ls->nworkers = o->writer_threads;
+        ls->nworkers = o->writer_threads > 16 ? 16 : o->writer_threads;
         ls->workers = calloc((size_t)ls->nworkers, sizeof *ls->workers);
         if (!ls->workers) abort();
         for (int i = 0; i < ls->nworkers; i++) {

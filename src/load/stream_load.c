@@ -18,6 +18,7 @@
 #include "load/load_convert.h"
 #include "load/load_error_log.h"
 #include "load/load_sink.h"
+#include "server/config.h"
 #include "sql/parser.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -276,7 +277,7 @@ static Status setup(StreamLoad *sl, const char *db, const char *table, StreamLoa
     }
     o.reject = on_reject;
     o.reject_ctx = sl;
-    o.writer_threads = 2;
+    o.writer_threads = (int)config_get_int("load_writer_threads");
     int64_t t0 = clock_mono_ns();
     if (load_sink_open(sl->s, db, table, &o, &sl->ls, err)) return STATUS_ERROR;
     int64_t t1 = clock_mono_ns();
