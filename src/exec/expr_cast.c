@@ -407,6 +407,20 @@ static bool cast_fast(const ColumnVector *src, ColumnVector *out, uint32_t n) {
     return false;
 }
 
+/* CAST(x AS CHAR(n) / VARCHAR(n)) keeps at most n bytes (cut at a UTF-8 character boundary), as MySQL
+ * truncates; so every value of a CHAR(n)/VARCHAR(n) expression fits its declared length. */
+static void truncate_strings(ColumnVector *out, uint32_t n) {
+    if ((out->type.id != TYPE_CHAR && out->type.id != TYPE_VARCHAR) || out->type.len <= 0) return;
+    uint32_t max = (uint32_t)out->type.len;
+    Slice *sl = out->data;
+    for (uint32_t i = 0; i < n; i++) {
+        if (sl[i].len <= max) continue;
+        uint32_t k = max;
+        while (k > 0 && ((unsigned char)sl[i].ptr[k] & 0xC0) == 0x80) k--;
+        sl[i].len = k;
+    }
+}
+
 static Status cast_kernel(EvalCtx *cx, const BExpr *e, ColumnVector **args, uint32_t n, ColumnVector *out,
                           Error *err) {
     ColumnVector *src = args[0];
@@ -421,6 +435,7 @@ static Status cast_kernel(EvalCtx *cx, const BExpr *e, ColumnVector **args, uint
             colvec_ensure_nulls(out);
             memcpy(out->nulls, src->nulls, n);
         }
+        truncate_strings(out, n);
         return STATUS_OK;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -435,6 +450,7 @@ static Status cast_kernel(EvalCtx *cx, const BExpr *e, ColumnVector **args, uint
                            out->type.len, r.v.str.len);
         vec_set_datum(out, i, &r);
     }
+    if (!strict_len) truncate_strings(out, n);
     return STATUS_OK;
 }
 

@@ -169,6 +169,10 @@ typedef struct AggState {
     int64_t *ikey;              /* int_key: the key value per group */
     bool int_key;               /* one integer-like key: grouped by value without serialization */
     uint32_t null_group;        /* int_key: the group of NULL keys, UINT32_MAX if none */
+    /* packed: every key fits a fixed slot of a 16-byte value (small integers, dates, short strings) */
+    bool packed;
+    int pack_off[64], pack_cap[64]; /* byte offset of each key's slot; strings: capacity in bytes */
+    uint64_t *pkey;                 /* 2 words per group */
     uint32_t *gkey_len;
     uint64_t *ghash;
     /* hash table of group ids */
@@ -200,6 +204,7 @@ static void grow_groups(AggState *s) {
     s->gkey_len = realloc(s->gkey_len, nc * sizeof *s->gkey_len);
     s->ghash = realloc(s->ghash, nc * sizeof *s->ghash);
     s->ikey = realloc(s->ikey, nc * sizeof *s->ikey);
+    s->pkey = realloc(s->pkey, nc * 2 * sizeof *s->pkey);
     s->states_cap = nc;
 }
 
@@ -302,7 +307,7 @@ void keys_serialize(ColumnVector **kv, int nk, uint32_t n, Arena *a, unsigned ch
     *lens = len;
 }
 
-static inline uint64_t mix64(uint64_t x) {
+static uint64_t mix64(uint64_t x) {
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
     x ^= x >> 33;
@@ -347,6 +352,126 @@ static void find_groups_int(AggState *s, const ColumnVector *v, uint32_t n, uint
     }
 }
 
+/* Packs each row's keys into 16 bytes: per key a null byte, then the cell (fixed types) or a length byte and
+ * the bytes (strings). Returns false when a string is longer than its slot (the caller then falls back). */
+static bool pack_keys(AggState *s, ColumnVector **kv, uint32_t n, uint64_t *pk) {
+    memset(pk, 0, sizeof(uint64_t) * 2 * n);
+    unsigned char *base = (unsigned char *)pk;
+    for (int k = 0; k < s->nkeys; k++) {
+        const ColumnVector *v = kv[k];
+        int off = s->pack_off[k];
+        const uint8_t *nl = v->nulls;
+        if (v->type.id == TYPE_NULL) {
+            for (uint32_t i = 0; i < n; i++) base[i * 16 + off] = 1;
+            continue;
+        }
+        if (type_is_string(v->type.id)) {
+            const Slice *sl = v->data;
+            for (uint32_t i = 0; i < n; i++) {
+                unsigned char *q = base + i * 16 + off;
+                if (nl && nl[i]) {
+                    q[0] = 1;
+                    continue;
+                }
+                if (sl[i].len > (uint32_t)s->pack_cap[k]) return false;
+                q[1] = (unsigned char)sl[i].len;
+                memcpy(q + 2, sl[i].ptr, sl[i].len);
+            }
+            continue;
+        }
+        size_t cs = type_cell_size(v->type.id);
+        const unsigned char *src = v->data;
+        bool dbl = v->type.id == TYPE_DOUBLE;
+        for (uint32_t i = 0; i < n; i++) {
+            unsigned char *q = base + i * 16 + off;
+            if (nl && nl[i]) {
+                q[0] = 1;
+                continue;
+            }
+            if (dbl && ((const double *)src)[i] == 0) continue; /* -0.0 and 0.0: all-zero bytes */
+            memcpy(q + 1, src + i * cs, cs);
+        }
+    }
+    return true;
+}
+
+static void unpack_key(const AggState *s, const uint64_t *pk, uint32_t row, ColumnVector **out) {
+    const unsigned char *b = (const unsigned char *)pk;
+    for (int k = 0; k < s->nkeys; k++) {
+        ColumnVector *v = out[k];
+        const unsigned char *q = b + s->pack_off[k];
+        if (q[0]) {
+            colvec_ensure_nulls(v);
+            v->nulls[row] = 1;
+            continue;
+        }
+        if (v->type.id == TYPE_NULL) continue;
+        if (type_is_string(v->type.id)) {
+            /* the bytes live in the state's pkey array, which outlives the emitted batch */
+            Slice sl = {(const char *)q + 2, q[1]};
+            ((Slice *)v->data)[row] = sl;
+        } else {
+            size_t cs = type_cell_size(v->type.id);
+            memcpy((char *)v->data + row * cs, q + 1, cs);
+        }
+    }
+}
+
+static uint64_t mix64(uint64_t x);
+
+static void find_groups_packed(AggState *s, const uint64_t *pk, uint32_t n, uint32_t *gid) {
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t a = pk[2 * i], b = pk[2 * i + 1];
+        uint64_t h = mix64(a ^ mix64(b + 0x9e3779b97f4a7c15ULL));
+        uint32_t slot = (uint32_t)h & s->table_mask;
+        for (;;) {
+            uint32_t g = s->table[slot];
+            if (g == EMPTY_SLOT) {
+                g = new_group(s, NULL, 0, h);
+                s->pkey[2 * g] = a;
+                s->pkey[2 * g + 1] = b;
+                s->table[slot] = g;
+                gid[i] = g;
+                if ((uint64_t)s->ngroups * 2 > s->table_mask + 1) rehash(s);
+                break;
+            }
+            if (s->pkey[2 * g] == a && s->pkey[2 * g + 1] == b) {
+                gid[i] = g;
+                break;
+            }
+            slot = (slot + 1) & s->table_mask;
+        }
+    }
+}
+
+/* A string longer than its slot (possible only through an unusual expression): re-key every group in the
+ * serialized form and continue in that mode. */
+static void unpack_to_serialized(AggState *s) {
+    Arena *tmp = arena_new(0);
+    DataType types[64];
+    for (int k = 0; k < s->nkeys; k++) types[k] = s->keys[k]->type;
+    for (uint32_t g0 = 0; g0 < s->ngroups; g0 += BATCH_SIZE) {
+        uint32_t n = s->ngroups - g0 < BATCH_SIZE ? s->ngroups - g0 : BATCH_SIZE;
+        ColumnVector *kv[64];
+        for (int k = 0; k < s->nkeys; k++) kv[k] = vec_make(tmp, types[k], n);
+        for (uint32_t j = 0; j < n; j++) unpack_key(s, s->pkey + 2 * (g0 + j), j, kv);
+        unsigned char **rows;
+        uint32_t *lens;
+        keys_serialize(kv, s->nkeys, n, tmp, &rows, &lens);
+        for (uint32_t j = 0; j < n; j++) {
+            uint32_t g = g0 + j;
+            s->gkey[g] = lens[j] ? arena_memdup(s->key_arena, rows[j], lens[j]) : (const unsigned char *)"";
+            s->gkey_len[g] = lens[j];
+            s->ghash[g] = hash_xxh3(rows[j], lens[j]);
+        }
+        arena_reset(tmp);
+    }
+    arena_free(tmp);
+    s->packed = false;
+    s->table_mask = (s->table_mask + 1) / 2 - 1; /* rehash doubles: keep the size */
+    rehash(s);
+}
+
 static Status find_groups(AggState *s, ExecCtx *cx, const Batch *in, uint32_t *gid, Error *err) {
     uint32_t n = in->nrows;
     if (s->nkeys == 0) {
@@ -361,6 +486,14 @@ static Status find_groups(AggState *s, ExecCtx *cx, const Batch *in, uint32_t *g
     if (s->int_key) {
         find_groups_int(s, kv[0], n, gid, s->batch_arena);
         return STATUS_OK;
+    }
+    if (s->packed) {
+        uint64_t *pk = arena_alloc(s->batch_arena, sizeof(uint64_t) * 2 * (n ? n : 1));
+        if (pack_keys(s, kv, n, pk)) {
+            find_groups_packed(s, pk, n, gid);
+            return STATUS_OK;
+        }
+        unpack_to_serialized(s);
     }
     unsigned char **rows;
     uint32_t *lens;
@@ -592,6 +725,10 @@ static void finalize_slot(AggState *s, AggSlot *slot, uint32_t g0, uint32_t n, C
 
 /* Decodes group keys [g0, g0+n) into key vectors (the inverse of keys_serialize). */
 static void decode_keys(AggState *s, uint32_t g0, uint32_t n, ColumnVector **out) {
+    if (s->packed) {
+        for (uint32_t j = 0; j < n; j++) unpack_key(s, s->pkey + 2 * (g0 + j), j, out);
+        return;
+    }
     if (s->int_key) {
         ColumnVector *v = out[0];
         size_t cs = type_cell_size(v->type.id);
@@ -721,6 +858,8 @@ static void agg_close(Operator *op, ExecCtx *cx) {
     free(s->ghash);
     free(s->ikey);
     s->ikey = NULL;
+    free(s->pkey);
+    s->pkey = NULL;
     free(s->table);
     s->states = NULL;
     s->gkey = NULL;
@@ -763,6 +902,27 @@ Operator *op_agg(Arena *a, Operator *child, BExpr **keys, int nkeys, AggCall *ag
     if (nkeys == 1) {
         TypeId t = keys[0]->type.id;
         s->int_key = (type_is_integer(t) && t != TYPE_LARGEINT) || t == TYPE_DATE || t == TYPE_DATETIME;
+    }
+    if (!s->int_key && nkeys > 0 && nkeys <= 8) {
+        int off = 0;
+        bool ok = true;
+        for (int k = 0; k < nkeys && ok; k++) {
+            const DataType *t = &keys[k]->type;
+            int size;
+            if (t->id == TYPE_NULL) {
+                size = 1;
+            } else if (type_is_string(t->id)) {
+                /* declared lengths bound the bytes (casts to CHAR(n)/VARCHAR(n) truncate) */
+                ok = t->id != TYPE_STRING && t->len > 0 && t->len <= 14;
+                s->pack_cap[k] = t->len;
+                size = 2 + t->len;
+            } else {
+                size = 1 + (int)type_cell_size(t->id);
+            }
+            s->pack_off[k] = off;
+            off += size;
+        }
+        s->packed = ok && off <= 16;
     }
     s->slots = arena_calloc(a, sizeof(AggSlot) * (size_t)(naggs ? naggs : 1));
     size_t off = 0;
