@@ -16,6 +16,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
@@ -254,6 +255,26 @@ with Cairnd(name="load-stream", conf={"load_mem_limit": 16 << 20}) as srv:
     tap.eq([(x["PartitionName"], int(x["VisibleVersion"]), int(x["RowCount"])) for x in tp], [("tp1", 2, 2)],
            "a load into a temporary partition")
     tap.eq(srv.query("SELECT k FROM db1.r ORDER BY k"), [(3,), (4,)], "temporary partition rows stay out of queries")
+
+    # ---- concurrent loads into one table: each commits on its own, all rows arrive, one version per load
+    srv.query("CREATE TABLE db1.c (k INT, src INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 3")
+    files = [write(srv, "c%d.csv" % i, "".join("%d,%d\n" % (i * 100000 + n, i) for n in range(20000)))
+             for i in range(6)]
+    results = [None] * 6
+
+    def one(i):
+        results[i] = curl(srv, "db1", "c", files[i], {"column_separator": ",", "label": "conc_%d" % i})[1]
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    tap.ok(all(r_ and r_.get("Status") == "Success" for r_ in results), "six concurrent loads succeed",
+           [r_.get("Message") if r_ else None for r_ in results])
+    tap.eq(srv.query("SELECT src, count(*) FROM db1.c GROUP BY src ORDER BY src"),
+           [(i, 20000) for i in range(6)], "every concurrent load is there, whole")
+    tap.eq(int(partitions(srv, "c")[0]["VisibleVersion"]), 7, "one version per load")
 
     # ---- restart: everything is still there
     srv.restart()
