@@ -325,6 +325,7 @@ void catalog_table_free(CatTable *t) {
         free(d->comment);
     }
     free(t->index_defs);
+    free(t->mv_def);
     for (int i = 0; i < t->norder_by; i++) free(t->order_by[i]);
     free(t->order_by);
     free(t->part_cols);

@@ -200,6 +200,7 @@ typedef struct CatTable {
     int nindex_defs;
     int64_t create_time_ms;
     int64_t update_time_ms;
+    char *mv_def; /* owned: async MV's refresh scheme, state and base tables as JSON text (src/mv); NULL otherwise */
 } CatTable;
 
 typedef struct CatDatabase {

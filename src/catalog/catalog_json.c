@@ -464,6 +464,7 @@ json_t *catalog_table_to_json(const CatTable *t, bool with_partitions) {
         json_object_set_new(o, "index_defs", a);
     }
     json_object_set_new(o, "create_time_ms", json_integer(t->create_time_ms));
+    jset_str(o, "mv", t->mv_def);
     if (with_partitions) {
         json_t *pa = json_array();
         for (int i = 0; i < t->nparts; i++)
@@ -562,6 +563,7 @@ static Status table_from_json(const json_t *j, CatTable *t, Error *err) {
         }
     }
     t->create_time_ms = jint(j, "create_time_ms", 0);
+    t->mv_def = cat_strdup(jstr(j, "mv"));
     cat_table_sync_base_index(t);
     const json_t *pa = json_object_get(j, "partitions");
     for (size_t i = 0; json_is_array(pa) && i < json_array_size(pa); i++) {

@@ -13,6 +13,7 @@
 #include "util/clock.h"
 
 ExecTableResolver exec_table_resolver = scan_catalog_resolve;
+ExecRollupRewriter exec_rollup_rewriter;
 
 static int64_t local_now_us(const Session *s) {
     int64_t ms = s && s->stmt_start_ms ? s->stmt_start_ms : clock_now_ms();

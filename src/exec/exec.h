@@ -37,6 +37,13 @@ Status exec_query(Session *s, const Query *q, const ExecSink *sink, Error *err) 
 Status exec_query_columns(Session *s, const Query *q, Arena *a, ResultColumn **cols, int *ncols,
                           Error *err) MUST_CHECK;
 
+/* Rollup selection, installed by src/mv at start (NULL = none): for one SELECT block reading a single table,
+ * returns true with rewritten copies (allocated in a) when a synchronous MV index of the table gives the same
+ * rows; the copy's TableRef.rollup names the index. */
+typedef bool (*ExecRollupRewriter)(Session *s, const char *db, const SelectCore *core, const OrderItem *order,
+                                   int norder, Arena *a, SelectCore **core_out, OrderItem **order_out);
+extern ExecRollupRewriter exec_rollup_rewriter;
+
 /* ---------------------------------------------------------------- compiled predicates */
 
 /* A column of the row shape a predicate is compiled against (the order of the Batch's columns). */

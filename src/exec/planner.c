@@ -8,6 +8,7 @@
 
 #include "catalog/privilege.h"
 #include "exec/bind.h"
+#include "exec/exec.h"
 #include "exec/functions.h"
 #include "exec/inset.h"
 #include "server/config.h"
@@ -203,7 +204,9 @@ static Status build_from(Binder *b, const TableRef *t, BColVec *cols, FromNode *
         }
         const char *db = t->db ? t->db : b->default_db;
         ExecTable *tab;
-        if (exec_table_resolver(b->s, db, t->name, a, &tab, err)) return STATUS_ERROR;
+        if (t->rollup ? scan_catalog_resolve_index(b->s, db, t->name, t->rollup, a, &tab, err)
+                      : exec_table_resolver(b->s, db, t->name, a, &tab, err))
+            return STATUS_ERROR;
         if (check_select_priv(b, tab->db, tab->name, err)) return STATUS_ERROR;
         const char *alias = t->alias ? t->alias : tab->name;
         if (tab->is_view) {
@@ -719,6 +722,14 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
     BColVec cols = {0};
     FromNode *from = NULL;
     Status st = STATUS_OK;
+    SelectCore *rw_core;
+    OrderItem *rw_order;
+    /* a synchronous MV of the table may answer this block (src/mv); not under CTEs or correlation */
+    if (exec_rollup_rewriter && !b->ctes && !b->outer && core->from && core->from->kind == TREF_TABLE &&
+        exec_rollup_rewriter(b->s, b->default_db, core, order, norder, a, &rw_core, &rw_order)) {
+        core = rw_core;
+        order = rw_order;
+    }
     if (core->from && build_from(b, core->from, &cols, &from, err)) {
         vec_free(&cols);
         return STATUS_ERROR;

@@ -88,6 +88,11 @@ extern ExecTableResolver exec_table_resolver;
 Status scan_catalog_resolve(Session *s, const char *db, const char *name, Arena *a, ExecTable **out,
                             Error *err) MUST_CHECK;
 
+/* The catalog-backed table read through its synchronous MV index `index` (rollup selection): the index's
+ * columns; EXPLAIN shows "SCAN db.t ROLLUP index". ERR_NO_SUCH_TABLE when the table has no such usable index. */
+Status scan_catalog_resolve_index(Session *s, const char *db, const char *name, const char *index, Arena *a,
+                                  ExecTable **out, Error *err) MUST_CHECK;
+
 /* An in-memory table over a batch of rows (shared, not copied; keep it alive for the query).
  * Splits its rows into units of unit_rows (0 = one unit). */
 ExecTable *scan_memory_table(Arena *a, const char *db, const char *name, int ncols, const char **names,

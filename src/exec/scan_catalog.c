@@ -3,6 +3,7 @@
  * sees one consistent version of each partition however long it runs. The view is unpinned when the
  * statement ends (ScanSource.release). */
 #include <string.h>
+#include <strings.h>
 
 #include "catalog/catalog.h"
 #include "exec/scan_tablet.h"
@@ -11,6 +12,8 @@
 typedef struct CatTableRef {
     int64_t table_id;
     KeysType keys;
+    int64_t index_id;       /* 0 = the base index; else a synchronous MV index (scan_catalog_resolve_index) */
+    const char *index_name; /* for EXPLAIN */
 } CatTableRef;
 
 typedef struct CatSource {
@@ -66,7 +69,7 @@ static Status cat_make_source(ExecTable *t, const int *sel, int nsel, Arena *a, 
     ScanSource *s = arena_calloc(a, sizeof *s);
     CatSource *cs = arena_calloc(a, sizeof *cs);
     s->db = t->db;
-    s->table = t->name;
+    s->table = ref->index_name ? arena_sprintf(a, "%s ROLLUP %s", t->name, ref->index_name) : t->name;
     s->impl = cs;
     s->unit_open = cat_unit_open;
     s->cursor_next = cat_cursor_next;
@@ -80,7 +83,7 @@ static Status cat_make_source(ExecTable *t, const int *sel, int nsel, Arena *a, 
     CatTable *ct = catalog_find_table_by_id(ref->table_id);
     Status st;
     if (!ct) st = err_set(err, ERR_NO_SUCH_TABLE, "Table '%s.%s' was dropped while the query was planned", t->db, t->name);
-    else st = catalog_read_view(ct, 0, ids, nsel, &cs->view, err);
+    else st = catalog_read_view(ct, ref->index_id, ids, nsel, &cs->view, err);
     catalog_unlock();
     if (st) return st;
     CatReadView *v = cs->view;
@@ -218,6 +221,44 @@ Status scan_catalog_resolve(Session *s, const char *db, const char *name, Arena 
     ref->keys = t->keys;
     et->impl = ref;
     et->make_source = cat_make_source;
+    catalog_unlock();
+    *out = et;
+    return STATUS_OK;
+}
+
+/* The table read through one of its synchronous MV indexes: the columns are the index's (named as the index
+ * names them), partition pruning applies when the index holds the partition column. */
+Status scan_catalog_resolve_index(Session *s, const char *db, const char *name, const char *index, Arena *a,
+                                  ExecTable **out, Error *err) {
+    ExecTable *et;
+    if (scan_catalog_resolve(s, db, name, a, &et, err)) return STATUS_ERROR;
+    if (et->is_view) return err_set(err, ERR_WRONG_OBJECT, "'%s.%s' is a view: it has no rollup '%s'", et->db, et->name, index);
+    CatTableRef *ref = et->impl;
+    catalog_rdlock();
+    CatTable *t = catalog_find_table_by_id(ref->table_id);
+    const CatIndex *ix = NULL;
+    for (int i = 1; t && i < t->nindexes; i++)
+        if (!strcasecmp(t->indexes[i]->name, index) && t->indexes[i]->state == INDEX_NORMAL) ix = t->indexes[i];
+    if (!ix) {
+        catalog_unlock();
+        return err_set(err, ERR_NO_SUCH_TABLE, "Table '%s.%s' has no usable rollup '%s'", et->db, et->name, index);
+    }
+    const char *part_col = et->part_col >= 0 ? et->col_names[et->part_col] : NULL;
+    et->keys = ix->keys;
+    et->ncols = ix->ncols;
+    et->col_names = arena_alloc(a, sizeof(char *) * (size_t)(ix->ncols ? ix->ncols : 1));
+    et->col_types = arena_alloc(a, sizeof(DataType) * (size_t)(ix->ncols ? ix->ncols : 1));
+    et->part_col = -1;
+    for (int i = 0; i < ix->ncols; i++) {
+        et->col_names[i] = arena_strdup(a, ix->cols[i].name);
+        et->col_types[i] = ix->cols[i].type;
+        /* the index keeps a base column under its own name unless it aggregates it */
+        if (part_col && ix->base_col[i] >= 0 && ix->cols[i].agg == AGG_NONE && !strcasecmp(ix->cols[i].name, part_col))
+            et->part_col = i;
+    }
+    ref->keys = ix->keys;
+    ref->index_id = ix->id;
+    ref->index_name = arena_strdup(a, ix->name);
     catalog_unlock();
     *out = et;
     return STATUS_OK;

@@ -677,7 +677,7 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
     CatTable *t = NULL;
     if (catalog_resolve_table(s, db, table, &d, &t, err)) {
         st = STATUS_ERROR;
-    } else if (t->kind != TABLE_OLAP) {
+    } else if (t->kind != TABLE_OLAP && !(o->mv_refresh && t->kind == TABLE_MV)) {
         st = err_set(err, ERR_WRONG_OBJECT, "'%s.%s' is not BASE TABLE: only OLAP tables can be loaded", d->name,
                      t->name);
     } else if (catalog_check_table_usable(t, err)) {

@@ -52,6 +52,7 @@ typedef struct LoadSinkOptions {
     void *reject_ctx;
     int writer_threads;      /* threads encoding and writing segments; 0 = the caller's thread */
     bool partial_update;     /* reserved (not supported) */
+    bool mv_refresh;         /* an async MV's refresh (src/mv): the target may be a materialized view */
 } LoadSinkOptions;
 
 typedef struct LoadSinkResult {

@@ -122,6 +122,7 @@ typedef struct TableRef {
     Expr *on;
     char **using_cols;
     int nusing;
+    char *rollup; /* TREF_TABLE: read this synchronous MV index of the table (set by src/mv's rollup rewrite) */
 } TableRef;
 
 typedef struct SelectItem {
