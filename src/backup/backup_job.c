@@ -21,6 +21,7 @@
 #include "backup/repo.h"
 #include "catalog/catalog.h"
 #include "catalog/meta_store.h"
+#include "http/metrics.h"
 #include "server/config.h"
 #include "util/clock.h"
 #include "util/hash.h"
@@ -185,6 +186,8 @@ static Status upload_one(void *vctx, int i, Error *err) {
         st = fs_stat(c->fs, sb_str(&obj), &fst, err);
         if (!st && fst.exists && fst.size > 0) {
             f->stored_size = fst.size; /* the repository already holds this content */
+            metrics_counter_add("cairn_backup_files_deduplicated_total",
+                                "Data files a BACKUP did not upload because the repository held them", 1);
         } else if (!st) {
             FsXferOptions o = {.zstd_level = !strcmp(c->codec, "zstd") ? 3 : 0, .key = c->key, .rate = c->rate};
             FsXferResult res;
@@ -192,7 +195,12 @@ static Status upload_one(void *vctx, int i, Error *err) {
             if (!st && strcmp(res.plain_sha256, f->sha256) != 0)
                 st = err_set(err, ERR_CORRUPT, "%s changed while it was being backed up (sha256 %s, expected %s)",
                              sb_str(&local), res.plain_sha256, f->sha256);
-            if (!st) f->stored_size = res.stored_size;
+            if (!st) {
+                f->stored_size = res.stored_size;
+                metrics_counter_add("cairn_backup_files_uploaded_total", "Data files uploaded by BACKUP", 1);
+                metrics_counter_add("cairn_backup_bytes_uploaded_total", "Bytes stored in repositories by BACKUP",
+                                    (double)res.stored_size);
+            }
         }
     }
     if (!st) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "catalog/meta_store.h"
+#include "http/metrics.h"
 #include "server/config.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -135,6 +136,11 @@ Status br_job_set_state(BrJob *j, BrState state, Error *err) {
              j->db_name, j->label, br_state_name(old), br_state_name(state));
     br_debug_pause(j, state);
     if (br_state_final(state)) {
+        metrics_counter_add(j->kind == JOB_BACKUP ? (state == JS_FINISHED ? "cairn_backup_jobs_total{state=\"finished\"}"
+                                                                           : "cairn_backup_jobs_total{state=\"cancelled\"}")
+                                                  : (state == JS_FINISHED ? "cairn_restore_jobs_total{state=\"finished\"}"
+                                                                           : "cairn_restore_jobs_total{state=\"cancelled\"}"),
+                            "BACKUP or RESTORE jobs that ended, by final state", 1);
         pthread_mutex_lock(&j->mu);
         pthread_cond_broadcast(&j->cond);
         pthread_mutex_unlock(&j->mu);
@@ -368,7 +374,26 @@ static Status load_jobs(Error *err) {
     return st;
 }
 
+static double running(BrJobKind kind) {
+    int n = 0;
+    pthread_mutex_lock(&reg_mu);
+    for (size_t i = 0; i < jobs.len; i++)
+        n += jobs.items[i]->kind == kind && !br_state_final((BrState)atomic_load(&jobs.items[i]->state));
+    pthread_mutex_unlock(&reg_mu);
+    return n;
+}
+
+static double backups_running(void) {
+    return running(JOB_BACKUP);
+}
+
+static double restores_running(void) {
+    return running(JOB_RESTORE);
+}
+
 Status br_module_init(Error *err) {
+    metrics_gauge_fn("cairn_backup_jobs_running", "BACKUP jobs not yet FINISHED or CANCELLED", backups_running);
+    metrics_gauge_fn("cairn_restore_jobs_running", "RESTORE jobs not yet FINISHED or CANCELLED", restores_running);
     if (meta_migrate("backup", 1, BR_SCHEMA_V1, err)) return STATUS_ERROR;
     if (load_jobs(err)) return STATUS_ERROR;
     int resumed = 0;

@@ -25,6 +25,7 @@
 #include "backup/repo.h"
 #include "catalog/catalog.h"
 #include "catalog/meta_store.h"
+#include "http/metrics.h"
 #include "server/config.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -478,6 +479,8 @@ static Status download_one(void *vctx, int i, Error *err) {
         st = err_set(err, ERR_CORRUPT, "%s holds %lld bytes, the manifest records %lld", sb_str(&obj),
                      (long long)res.plain_size, (long long)f->size);
     if (!st) {
+        metrics_counter_add("cairn_restore_bytes_downloaded_total", "Bytes read from repositories by RESTORE",
+                            (double)res.stored_size);
         f->done = true;
         st = br_file_mark_done(c->job->id, f, err);
     }

@@ -95,6 +95,14 @@ with Cairnd("br-local") as srv:
     execute(c, "BACKUP SNAPSHOT src.snap2 TO r1")
     tap.eq(wait_job(c, "BACKUP", "src")["State"], "FINISHED", "second backup FINISHED")
     tap.eq(count_files(data_dir), n_objects, "a second backup of unchanged data uploads no data files")
+    status, body, _ = srv.http("/metrics")
+    metrics = dict(line.rsplit(" ", 1) for line in body.decode().splitlines() if line and not line.startswith("#"))
+    tap.eq(float(metrics.get('cairn_backup_jobs_total{state="finished"}', "0")), 2.0, "/metrics counts finished backups")
+    tap.eq(float(metrics.get("cairn_backup_files_uploaded_total", "0")), float(n_objects),
+           "/metrics counts uploaded files")
+    tap.ok(float(metrics.get("cairn_backup_files_deduplicated_total", "0")) >= n_objects,
+           "/metrics counts files the second backup did not upload", metrics.get("cairn_backup_files_deduplicated_total"))
+    tap.eq(metrics.get("cairn_backup_jobs_running"), "0", "/metrics shows no running backup")
 
     # ---------------------------------------------------------------- restore everything into a dropped db
     execute(c, "DROP DATABASE src FORCE")
