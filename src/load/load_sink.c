@@ -1,9 +1,8 @@
-/* The load sink (load_sink.h). The driving thread routes rows (under the catalog read lock, one lock per
- * batch) into per-tablet staging batches; a full staging batch becomes a job for the writer thread that owns
- * the tablet, so one RowsetWriter is only ever touched by one thread and writers of different tablets run in
- * parallel with parsing. Commit drains the queues, finishes every writer (fsync), reports each rowset to the
- * catalog transaction and commits it: the files exist before any metadata names them, and a crash before
- * the commit leaves only files the start-up sweep removes. */
+/* The load sink (load_sink.h): opening a load, routing rows (under the catalog read lock, one lock per batch)
+ * to partitions, buckets and their tablets' chunks, and commit. The writer threads that turn full chunks into
+ * segment files are in load_writers.c. Commit drains the queues, finishes every writer (fsync), reports each
+ * rowset to the catalog transaction and commits it: the files exist before any metadata names them, and a
+ * crash before the commit leaves only files the start-up sweep removes. */
 #include "load/load_sink.h"
 
 #include <pthread.h>
@@ -13,106 +12,14 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
-#include "catalog/meta_store.h"
-#include "load/load_chunk.h"
+#include "load/load_sink_int.h"
 #include "load/load_util.h"
-#include "load/tablet_writer.h"
 #include "server/config.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/str.h"
 
-#define CHUNK_MAX_ROWS (1u << 20)      /* rows of one segment at most */
-#define CHUNK_FIRST_ROWS 65536         /* initial capacity of a tablet's chunk (then what the last one held) */
-#define MAX_PENDING 2                  /* chunks queued per writer thread (bounds memory) */
-#define MIN_SEGMENT_BYTES (1ull << 20)  /* load_mem_limit is spread over the tablets, within these bounds */
-#define MAX_SEGMENT_BYTES (32ull << 20)
-
-typedef struct IndexInfo {
-    int64_t index_id;
-    int pos; /* in CatTable.indexes */
-    LoadSchemaSpec spec;
-    LoadColumnSpec *cols;
-    int *base_col; /* per index column: table column, -1 = count(*) */
-    bool identity; /* the base index: the staged batch is written as is */
-} IndexInfo;
-
-typedef struct Target {
-    int64_t part_id;
-    int bucket;
-    int worker;
-    int64_t *tablet_ids;    /* per index */
-    TabletWriter **writers; /* per index; touched only by the owning worker */
-    LoadRowsetOut *outs;    /* per index, after finish */
-    LoadChunk *chunk;        /* being filled: the rows of this tablet's next segment */
-    uint32_t chunk_cap;      /* rows the next chunk is sized for */
-    int64_t rows;
-    int idx; /* position in LoadSink.targets */
-} Target;
-
-typedef struct Job {
-    Target *t;
-    LoadChunk *chunk; /* NULL for a finish job */
-    bool finish;
-    struct Job *next;
-} Job;
-
-typedef struct Worker {
-    pthread_t th;
-    LoadSink *ls;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    Arena *scratch; /* synchronous MV projections; reset per job */
-    Job *head, *tail;
-    int pending; /* queued + running */
-    bool stop;
-} Worker;
-
-typedef struct PartState {
-    int64_t part_id;
-    int buckets;
-    Target **by_bucket;
-} PartState;
-
-struct LoadSink {
-    Arena *arena;
-    Session *s;
-    LoadSinkOptions o;
-    LoadTableInfo info;
-    LoadColumn *cols;
-    CatTxn *txn;
-    int64_t *named_ids;
-    int nnamed;
-    PartType part_type;
-    DistType dist_type;
-    int *dist_cols;
-    int ndist;
-    bool has_ops;
-    IndexInfo *indexes;
-    int nindexes;
-    PartState *parts;
-    int nparts, capparts;
-    Target **targets;
-    int ntargets, captargets;
-    uint64_t rr;
-    uint64_t max_segment_bytes;
-    Worker *workers;
-    int nworkers;
-    pthread_mutex_t err_mu; /* guards failed, werr and pool */
-    LoadChunk *pool;        /* written chunks, ready for reuse */
-    Arena *scratch;         /* projections when writing inline */
-    bool failed;
-    Error werr;
-    int64_t rows;
-    /* per-batch scratch */
-    int32_t *row_target;
-    uint32_t *sel;
-    uint32_t scratch_cap;
-    Datum *keys, *dist; /* one row's partition and distribution values */
-    char label[132];    /* registered as running while the transaction is open */
-    DataType *types;    /* the table's column types */
-};
 
 /* ---------------------------------------------------------------- running labels */
 
@@ -161,208 +68,6 @@ bool load_label_running(const char *db, const char *label) {
     return found;
 }
 
-/* ---------------------------------------------------------------- writing (worker side) */
-
-static void worker_fail(LoadSink *ls, const Error *e) {
-    pthread_mutex_lock(&ls->err_mu);
-    if (!ls->failed) {
-        ls->failed = true;
-        ls->werr = *e;
-    }
-    pthread_mutex_unlock(&ls->err_mu);
-}
-
-static bool sink_failed(LoadSink *ls) {
-    pthread_mutex_lock(&ls->err_mu);
-    bool f = ls->failed;
-    pthread_mutex_unlock(&ls->err_mu);
-    return f;
-}
-
-/* The batch an index's tablet gets: the staged batch itself for the base index, a projection (with
- * count columns computed) for a synchronous MV index. */
-static Status index_batch(LoadSink *ls, const IndexInfo *ix, const Batch *b, Arena *a, Batch **out, Error *err) {
-    if (ix->identity) {
-        *out = (Batch *)b;
-        return STATUS_OK;
-    }
-    Batch *o = arena_calloc(a, sizeof *o);
-    o->nrows = b->nrows;
-    o->ncols = ix->spec.ncols;
-    o->arena = a;
-    o->cols = arena_alloc(a, sizeof(ColumnVector *) * (size_t)o->ncols);
-    for (int c = 0; c < o->ncols; c++) {
-        const LoadColumnSpec *col = &ix->cols[c];
-        int bc = ix->base_col[c];
-        if (col->agg == AGG_COUNT || bc < 0) {
-            ColumnVector *v = colvec_new(a, type_make(TYPE_BIGINT), b->nrows);
-            int64_t *d = v->data;
-            for (uint32_t r = 0; r < b->nrows; r++) d[r] = bc < 0 ? 1 : !colvec_is_null(b->cols[bc], r);
-            v->len = b->nrows;
-            o->cols[c] = v;
-            continue;
-        }
-        const ColumnVector *src = b->cols[bc];
-        if (type_equal(&src->type, &col->type)) {
-            o->cols[c] = (ColumnVector *)src;
-            continue;
-        }
-        ColumnVector *v;
-        if (load_vector_widen(src, &col->type, b->nrows, a, &v, err))
-            return err_prefix(err, "while writing synchronous materialized view column '%s': ", col->name);
-        o->cols[c] = v;
-    }
-    *out = o;
-    return STATUS_OK;
-}
-
-static Status run_job(LoadSink *ls, Job *j, Arena *scratch, Error *err) {
-    Target *t = j->t;
-    if (j->finish) {
-        for (int k = 0; k < ls->nindexes; k++) {
-            if (!t->writers[k]) continue;
-            if (tablet_writer_finish(t->writers[k], &t->outs[k], err)) return STATUS_ERROR;
-        }
-        return STATUS_OK;
-    }
-    const Batch *b = &j->chunk->batch;
-    const uint8_t *ops = j->chunk->has_ops ? (const uint8_t *)j->chunk->ops.data : NULL;
-    for (int k = 0; k < ls->nindexes; k++) {
-        IndexInfo *ix = &ls->indexes[k];
-        if (!t->writers[k]) {
-            int64_t rowset_id;
-            if (meta_next_id(&rowset_id, err)) return STATUS_ERROR;
-            if (tablet_writer_open(t->tablet_ids[k], rowset_id, &ix->spec, &t->writers[k], err))
-                return STATUS_ERROR;
-        }
-        Batch *ib = NULL;
-        arena_reset(scratch);
-        if (index_batch(ls, ix, b, scratch, &ib, err)) return STATUS_ERROR;
-        if (tablet_writer_write(t->writers[k], ib, ops, err)) return STATUS_ERROR;
-    }
-    return STATUS_OK;
-}
-
-/* Returns a job's chunk to the pool (or frees it when the load is failing) and frees the job. */
-static void job_free(LoadSink *ls, Job *j) {
-    if (j->chunk) {
-        load_chunk_reset(j->chunk);
-        pthread_mutex_lock(&ls->err_mu);
-        j->chunk->next = ls->pool;
-        ls->pool = j->chunk;
-        pthread_mutex_unlock(&ls->err_mu);
-    }
-    free(j);
-}
-
-static void *worker_main(void *arg) {
-    Worker *w = arg;
-    LoadSink *ls = w->ls;
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->head && !w->stop) pthread_cond_wait(&w->cv, &w->mu);
-        if (!w->head) break;
-        Job *j = w->head;
-        w->head = j->next;
-        if (!w->head) w->tail = NULL;
-        pthread_mutex_unlock(&w->mu);
-        if (!sink_failed(ls)) {
-            Error e = ERROR_INIT;
-            if (run_job(ls, j, w->scratch, &e)) worker_fail(ls, &e);
-        }
-        job_free(ls, j);
-        pthread_mutex_lock(&w->mu);
-        w->pending--;
-        pthread_cond_broadcast(&w->cv);
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-}
-
-/* Queues a job for the target's worker (waiting while its queue is full), or runs it here. */
-static Status submit(LoadSink *ls, Job *j, Error *err) {
-    if (ls->nworkers == 0) {
-        Status st = run_job(ls, j, ls->scratch, err);
-        job_free(ls, j);
-        return st;
-    }
-    Worker *w = &ls->workers[j->t->worker];
-    pthread_mutex_lock(&w->mu);
-    while (w->pending >= MAX_PENDING) pthread_cond_wait(&w->cv, &w->mu);
-    j->next = NULL;
-    if (w->tail)
-        w->tail->next = j;
-    else
-        w->head = j;
-    w->tail = j;
-    w->pending++;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    if (sink_failed(ls)) {
-        pthread_mutex_lock(&ls->err_mu);
-        err_copy(err, &ls->werr);
-        pthread_mutex_unlock(&ls->err_mu);
-        return STATUS_ERROR;
-    }
-    return STATUS_OK;
-}
-
-static void drain(LoadSink *ls) {
-    for (int i = 0; i < ls->nworkers; i++) {
-        Worker *w = &ls->workers[i];
-        pthread_mutex_lock(&w->mu);
-        while (w->pending > 0) pthread_cond_wait(&w->cv, &w->mu);
-        pthread_mutex_unlock(&w->mu);
-    }
-}
-
-static void stop_workers(LoadSink *ls) {
-    for (int i = 0; i < ls->nworkers; i++) {
-        Worker *w = &ls->workers[i];
-        pthread_mutex_lock(&w->mu);
-        w->stop = true;
-        pthread_cond_broadcast(&w->cv);
-        pthread_mutex_unlock(&w->mu);
-        pthread_join(w->th, NULL);
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->cv);
-        arena_free(w->scratch);
-    }
-    free(ls->workers);
-    ls->workers = NULL;
-    ls->nworkers = 0;
-}
-
-/* ---------------------------------------------------------------- staging (driver side) */
-
-/* Gives a target an empty chunk: a recycled one when the pool has it. */
-static void stage_reset(LoadSink *ls, Target *t) {
-    if (!t->chunk_cap) t->chunk_cap = CHUNK_FIRST_ROWS;
-    pthread_mutex_lock(&ls->err_mu);
-    LoadChunk *c = ls->pool;
-    if (c) ls->pool = c->next;
-    pthread_mutex_unlock(&ls->err_mu);
-    if (c)
-        load_chunk_reserve(c, t->chunk_cap);
-    else
-        c = load_chunk_new(ls->types, ls->info.ncols, ls->has_ops, t->chunk_cap);
-    c->next = NULL;
-    t->chunk = c;
-}
-
-static Status stage_flush(LoadSink *ls, Target *t, Error *err) {
-    if (!t->chunk || t->chunk->batch.nrows == 0) return STATUS_OK;
-    Job *j = calloc(1, sizeof *j);
-    if (!j) abort();
-    j->t = t;
-    j->chunk = t->chunk;
-    /* size the next chunk like this one, so its arrays rarely grow (a growth copies them) */
-    uint32_t n = t->chunk->batch.nrows, want = n + n / 8;
-    t->chunk_cap = want < CHUNK_FIRST_ROWS ? CHUNK_FIRST_ROWS : want > CHUNK_MAX_ROWS ? CHUNK_MAX_ROWS : want;
-    stage_reset(ls, t);
-    return submit(ls, j, err);
-}
-
 static Target *target_new(LoadSink *ls, const CatPartition *p, int bucket, Error *err) {
     Target *t = arena_calloc(ls->arena, sizeof *t);
     t->part_id = p->id;
@@ -387,7 +92,7 @@ static Target *target_new(LoadSink *ls, const CatPartition *p, int bucket, Error
         if (!ls->targets) abort();
     }
     ls->targets[ls->ntargets++] = t;
-    stage_reset(ls, t);
+    sink_stage_reset(ls, t);
     return t;
 }
 
@@ -589,12 +294,7 @@ static Status route_batch(LoadSink *ls, const Batch *b, Error *err) {
 Status load_sink_add(LoadSink *ls, const Batch *b, const uint8_t *ops, Error *err) {
     if (b->nrows == 0) return STATUS_OK;
     if (ls->s && session_killed(ls->s)) return err_set(err, ERR_QUERY_INTERRUPTED, "Query execution was interrupted");
-    if (sink_failed(ls)) {
-        pthread_mutex_lock(&ls->err_mu);
-        err_copy(err, &ls->werr);
-        pthread_mutex_unlock(&ls->err_mu);
-        return STATUS_ERROR;
-    }
+    if (sink_failed(ls)) return sink_writer_error(ls, err);
     if (b->ncols != ls->info.ncols)
         return err_set(err, ERR_INTERNAL, "load of %d columns into table '%s' of %d columns", b->ncols,
                        ls->info.table_name, ls->info.ncols);
@@ -624,7 +324,7 @@ Status load_sink_add(LoadSink *ls, const Batch *b, const uint8_t *ops, Error *er
         t->rows += n;
         ls->rows += n;
         if ((t->chunk->batch.nrows >= CHUNK_MAX_ROWS || load_chunk_bytes(t->chunk) >= ls->max_segment_bytes) &&
-            stage_flush(ls, t, err))
+            sink_stage_flush(ls, t, err))
             return STATUS_ERROR;
         start++;
     }
@@ -755,24 +455,7 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
     }
     snprintf(ls->label, sizeof ls->label, "%s", catalog_txn_label(ls->txn));
     running_add(ls->info.db_id, ls->label);
-    if (o->writer_threads > 0) {
-        ls->nworkers = o->writer_threads > 16 ? 16 : o->writer_threads;
-        ls->workers = calloc((size_t)ls->nworkers, sizeof *ls->workers);
-        if (!ls->workers) abort();
-        for (int i = 0; i < ls->nworkers; i++) {
-            Worker *w = &ls->workers[i];
-            w->ls = ls;
-            w->scratch = arena_new(0);
-            pthread_mutex_init(&w->mu, NULL);
-            pthread_cond_init(&w->cv, NULL);
-            if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
-                pthread_mutex_destroy(&w->mu);
-                pthread_cond_destroy(&w->cv);
-                ls->nworkers = i;
-                break;
-            }
-        }
-    }
+    sink_start_workers(ls, o->writer_threads);
     *out = ls;
     return STATUS_OK;
 fail:
@@ -809,7 +492,7 @@ static void remove_outs(LoadSink *ls, int from_target, int from_index) {
 }
 
 static void sink_free(LoadSink *ls) {
-    stop_workers(ls);
+    sink_stop_workers(ls);
     if (ls->label[0]) running_remove(ls->info.db_id, ls->label);
     for (int i = 0; i < ls->ntargets; i++) {
         Target *t = ls->targets[i];
@@ -836,7 +519,7 @@ static void sink_free(LoadSink *ls) {
 
 void load_sink_abort(LoadSink *ls) {
     if (!ls) return;
-    stop_workers(ls);
+    sink_stop_workers(ls);
     catalog_txn_abort(ls->txn);
     ls->txn = NULL;
     /* writers that did not finish remove their files when freed; finished ones are removed here */
@@ -868,15 +551,9 @@ Status load_sink_commit(LoadSink *ls, LoadSinkResult *res, Error *err) {
     memset(res, 0, sizeof *res);
     int64_t t0 = clock_mono_ns();
     Status st = STATUS_OK;
-    for (int i = 0; i < ls->ntargets && !st; i++) st = stage_flush(ls, ls->targets[i], err);
-    for (int i = 0; i < ls->ntargets && !st; i++) {
-        Job *j = calloc(1, sizeof *j);
-        if (!j) abort();
-        j->t = ls->targets[i];
-        j->finish = true;
-        st = submit(ls, j, err);
-    }
-    drain(ls);
+    for (int i = 0; i < ls->ntargets && !st; i++) st = sink_stage_flush(ls, ls->targets[i], err);
+    for (int i = 0; i < ls->ntargets && !st; i++) st = sink_finish_target(ls, ls->targets[i], err);
+    sink_drain(ls);
     if (!st && sink_failed(ls)) st = err_copy(err, &ls->werr);
     int64_t t1 = clock_mono_ns();
     if (st) {
