@@ -107,6 +107,8 @@ CsvReader *csv_reader_new(const CsvOptions *o, size_t max_record) {
     CsvReader *r = calloc(1, sizeof *r);
     if (!r) abort();
     r->o = *o;
+    /* an escape equal to the quote is RFC 4180's doubled quote, which enclose handles already */
+    if (r->o.escape >= 0 && r->o.escape == r->o.enclose) r->o.escape = -1;
     r->max_record = max_record ? max_record : (64u << 20);
     return r;
 }

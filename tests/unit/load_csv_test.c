@@ -148,6 +148,16 @@ TEST(escape) {
     check_all_chunkings(&o, "x,y\\", "x|y\\\n");
 }
 
+TEST(escape_same_as_enclose) {
+    /* escape '"' with enclose '"' means RFC 4180 doubling */
+    CsvOptions o;
+    csv_options_init(&o);
+    o.col_sep[0] = ',';
+    o.enclose = '"';
+    o.escape = '"';
+    check_all_chunkings(&o, "\"a\"\"b\",c\n", "a\"b|c\n");
+}
+
 TEST(unterminated_quote) {
     CsvOptions o;
     csv_options_init(&o);
@@ -234,6 +244,7 @@ int main(void) {
     RUN(enclose_rfc4180);
     RUN(enclose_trim);
     RUN(escape);
+    RUN(escape_same_as_enclose);
     RUN(unterminated_quote);
     RUN(record_too_long);
     RUN(callback_error_stops);
