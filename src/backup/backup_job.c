@@ -203,16 +203,7 @@ static Status upload_one(void *vctx, int i, Error *err) {
             }
         }
     }
-    if (!st) {
-        f->done = true;
-        st = br_file_mark_done(c->job->id, f, err);
-    }
-    if (!st) {
-        atomic_fetch_add(&c->job->files_done, 1);
-        atomic_fetch_add(&c->job->bytes_done, f->size);
-    } else {
-        br_job_task_error(c->job, "[%lld: %s]", (long long)f->tablet_id, err->msg);
-    }
+    st = br_file_finish(c->job, f, st, err);
     sb_free(&local);
     sb_free(&obj);
     return st;
@@ -222,23 +213,9 @@ static Status step_upload(BrJob *j, Repo *r, Error *err) {
     Fs *fs;
     if (repo_fs(r, &fs, err)) return STATUS_ERROR;
     BrFileList files;
-    if (br_files_load(j->id, &files, err)) return STATUS_ERROR;
-    BrFile **pending = calloc((size_t)(files.n ? files.n : 1), sizeof *pending);
-    int npending = 0;
-    int64_t done_files = 0, done_bytes = 0, total_bytes = 0;
-    for (int i = 0; i < files.n; i++) {
-        total_bytes += files.items[i].size;
-        if (files.items[i].done) {
-            done_files++;
-            done_bytes += files.items[i].size;
-        } else {
-            pending[npending++] = &files.items[i];
-        }
-    }
-    atomic_store(&j->files_total, files.n);
-    atomic_store(&j->bytes_total, total_bytes);
-    atomic_store(&j->files_done, done_files);
-    atomic_store(&j->bytes_done, done_bytes);
+    BrFile **pending;
+    int npending;
+    if (br_files_pending(j, &files, &pending, &npending, err)) return STATUS_ERROR;
     Status st = STATUS_OK;
     if ((BrState)atomic_load(&j->state) == JS_UPLOAD_SNAPSHOT) st = br_job_set_state(j, JS_UPLOADING, err);
     if (!st) {
@@ -326,11 +303,6 @@ static Status step_upload_info(BrJob *j, Repo *r, Error *err) {
 
 static void backup_cancel(BrJob *j, Repo *r) {
     Error err = ERROR_INIT;
-    pthread_mutex_lock(&j->mu);
-    snprintf(j->status_code, sizeof j->status_code, "%s", j->cancel_code[0] ? j->cancel_code : "COMMON_ERROR");
-    free(j->status_msg);
-    j->status_msg = strdup(j->cancel_msg ? j->cancel_msg : "");
-    pthread_mutex_unlock(&j->mu);
     /* Nothing of the snapshot may stay visible: drop its folder (data objects are shared by content and stay
      * until DROP SNAPSHOT sweeps unreferenced ones). */
     if (r && j->timestamp[0]) {
@@ -351,11 +323,7 @@ static void backup_cancel(BrJob *j, Repo *r) {
     sb_free(&local);
     if (catalog_unpin_job(j->id, &err)) log_warn("backup job %lld: releasing pins: %s", (long long)j->id, err.msg);
     if (br_files_delete(j->id, &err)) log_warn("backup job %lld: %s", (long long)j->id, err.msg);
-    for (int attempt = 0; attempt < 50; attempt++) {
-        if (!br_job_set_state(j, JS_CANCELLED, &err)) break;
-        log_warn("backup job %lld: cannot record CANCELLED: %s", (long long)j->id, err.msg);
-        clock_sleep_ms(200);
-    }
+    br_job_commit_cancelled(j);
 }
 
 /* ---------------------------------------------------------------- the loop */

@@ -97,6 +97,41 @@ void br_files_free(BrFileList *l) {
     memset(l, 0, sizeof *l);
 }
 
+Status br_files_pending(BrJob *j, BrFileList *files, BrFile ***pending, int *npending, Error *err) {
+    if (br_files_load(j->id, files, err)) return STATUS_ERROR;
+    *pending = calloc((size_t)(files->n ? files->n : 1), sizeof **pending);
+    *npending = 0;
+    int64_t done_files = 0, done_bytes = 0, total = 0;
+    for (int i = 0; i < files->n; i++) {
+        total += files->items[i].size;
+        if (files->items[i].done) {
+            done_files++;
+            done_bytes += files->items[i].size;
+        } else {
+            (*pending)[(*npending)++] = &files->items[i];
+        }
+    }
+    atomic_store(&j->files_total, files->n);
+    atomic_store(&j->bytes_total, total);
+    atomic_store(&j->files_done, done_files);
+    atomic_store(&j->bytes_done, done_bytes);
+    return STATUS_OK;
+}
+
+Status br_file_finish(BrJob *j, BrFile *f, Status st, Error *err) {
+    if (!st) {
+        f->done = true;
+        st = br_file_mark_done(j->id, f, err);
+    }
+    if (!st) {
+        atomic_fetch_add(&j->files_done, 1);
+        atomic_fetch_add(&j->bytes_done, f->size);
+    } else {
+        br_job_task_error(j, "[%lld: %s]", (long long)f->tablet_id, err->msg);
+    }
+    return st;
+}
+
 /* ---------------------------------------------------------------- digests */
 
 bool br_digest_get(int64_t rowset_id, const char *name, int64_t *size, char sha256[65]) {

@@ -39,6 +39,12 @@ Status br_files_load(int64_t job_id, BrFileList *out, Error *err) MUST_CHECK;
 Status br_file_mark_done(int64_t job_id, const BrFile *f, Error *err) MUST_CHECK;
 Status br_files_delete(int64_t job_id, Error *err) MUST_CHECK;
 void br_files_free(BrFileList *l);
+/* Loads a job's files, sets its progress counters from them, and lists the files not yet done (pointers into
+ * files; free *pending with free()). */
+Status br_files_pending(BrJob *job, BrFileList *files, BrFile ***pending, int *npending, Error *err) MUST_CHECK;
+/* Ends one transfer: on success marks the file done and advances the job's progress; on failure (st) records
+ * the error in TaskErrMsg. Returns the outcome. */
+Status br_file_finish(BrJob *job, BrFile *f, Status st, Error *err) MUST_CHECK;
 
 /* Cached plaintext digests of immutable local files (br_digest). */
 bool br_digest_get(int64_t rowset_id, const char *name, int64_t *size, char sha256[65]);

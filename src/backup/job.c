@@ -178,6 +178,20 @@ bool br_job_cancelled(const BrJob *cj) {
     return false;
 }
 
+void br_job_commit_cancelled(BrJob *j) {
+    pthread_mutex_lock(&j->mu);
+    snprintf(j->status_code, sizeof j->status_code, "%s", j->cancel_code[0] ? j->cancel_code : "COMMON_ERROR");
+    free(j->status_msg);
+    j->status_msg = strdup(j->cancel_msg ? j->cancel_msg : "");
+    pthread_mutex_unlock(&j->mu);
+    Error err = ERROR_INIT;
+    for (int attempt = 0; attempt < 50; attempt++) {
+        if (!br_job_set_state(j, JS_CANCELLED, &err)) return;
+        log_warn("job %lld: cannot record CANCELLED: %s", (long long)j->id, err.msg);
+        clock_sleep_ms(200);
+    }
+}
+
 void br_job_task_error(BrJob *j, const char *fmt, ...) {
     char msg[ERROR_MSG_MAX];
     va_list ap;

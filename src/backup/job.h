@@ -94,6 +94,9 @@ void br_debug_pause(BrJob *job, BrState state);
 /* Requests cancellation (first reason wins) and wakes the job. */
 void br_job_request_cancel(BrJob *job, const char *code, const char *fmt, ...) PRINTF_FMT(3, 4);
 bool br_job_cancelled(const BrJob *job);
+/* The end of every cancelled job, after its kind's cleanup: Status becomes the cancel reason and CANCELLED is
+ * committed (retried while the metadata database refuses, so a job never stays half-cancelled). */
+void br_job_commit_cancelled(BrJob *job);
 /* Records a sub-task error for TaskErrMsg (keeps the last few). */
 void br_job_task_error(BrJob *job, const char *fmt, ...) PRINTF_FMT(2, 3);
 

@@ -481,15 +481,8 @@ static Status download_one(void *vctx, int i, Error *err) {
     if (!st) {
         metrics_counter_add("cairn_restore_bytes_downloaded_total", "Bytes read from repositories by RESTORE",
                             (double)res.stored_size);
-        f->done = true;
-        st = br_file_mark_done(c->job->id, f, err);
     }
-    if (!st) {
-        atomic_fetch_add(&c->job->files_done, 1);
-        atomic_fetch_add(&c->job->bytes_done, f->size);
-    } else {
-        br_job_task_error(c->job, "[%lld: %s]", (long long)f->tablet_id, err->msg);
-    }
+    st = br_file_finish(c->job, f, st, err);
     sb_free(&local);
     sb_free(&obj);
     return st;
@@ -499,23 +492,9 @@ static Status step_download(BrJob *j, Repo *r, Error *err) {
     Fs *fs;
     if (repo_fs(r, &fs, err)) return STATUS_ERROR;
     BrFileList files;
-    if (br_files_load(j->id, &files, err)) return STATUS_ERROR;
-    BrFile **pending = calloc((size_t)(files.n ? files.n : 1), sizeof *pending);
-    int npending = 0;
-    int64_t done_files = 0, done_bytes = 0, total = 0;
-    for (int i = 0; i < files.n; i++) {
-        total += files.items[i].size;
-        if (files.items[i].done) {
-            done_files++;
-            done_bytes += files.items[i].size;
-        } else {
-            pending[npending++] = &files.items[i];
-        }
-    }
-    atomic_store(&j->files_total, files.n);
-    atomic_store(&j->bytes_total, total);
-    atomic_store(&j->files_done, done_files);
-    atomic_store(&j->bytes_done, done_bytes);
+    BrFile **pending;
+    int npending;
+    if (br_files_pending(j, &files, &pending, &npending, err)) return STATUS_ERROR;
     Status st = STATUS_OK;
     if ((BrState)atomic_load(&j->state) == JS_DOWNLOAD) st = br_job_set_state(j, JS_DOWNLOADING, err);
     if (!st) {
@@ -601,22 +580,13 @@ static Status step_commit(BrJob *j, Error *err) {
 
 static void restore_cancel(BrJob *j) {
     Error err = ERROR_INIT;
-    pthread_mutex_lock(&j->mu);
-    snprintf(j->status_code, sizeof j->status_code, "%s", j->cancel_code[0] ? j->cancel_code : "COMMON_ERROR");
-    free(j->status_msg);
-    j->status_msg = strdup(j->cancel_msg ? j->cancel_msg : "");
-    pthread_mutex_unlock(&j->mu);
     for (int attempt = 0; attempt < 50; attempt++) {
         if (!catalog_restore_abort(j->id, &err)) break;
         log_warn("restore job %lld: dropping its hidden tables and partitions: %s", (long long)j->id, err.msg);
         clock_sleep_ms(200);
     }
     if (br_files_delete(j->id, &err)) log_warn("restore job %lld: %s", (long long)j->id, err.msg);
-    for (int attempt = 0; attempt < 50; attempt++) {
-        if (!br_job_set_state(j, JS_CANCELLED, &err)) break;
-        log_warn("restore job %lld: cannot record CANCELLED: %s", (long long)j->id, err.msg);
-        clock_sleep_ms(200);
-    }
+    br_job_commit_cancelled(j);
 }
 
 void restore_job_run(BrJob *j) {
