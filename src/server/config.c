@@ -38,6 +38,20 @@ static struct {
 } watchers[MAX_WATCHERS];
 static int nwatchers;
 
+/* Superseded values, kept reachable for the life of the process (a few bytes per run-time change).
+ * Guarded by conf_lock (write side). */
+static char **retired;
+static size_t nretired, cap_retired;
+
+static void retire(char *value) {
+    if (!value) return;
+    if (nretired == cap_retired) {
+        cap_retired = cap_retired ? cap_retired * 2 : 16;
+        retired = realloc(retired, cap_retired * sizeof *retired);
+    }
+    retired[nretired++] = value;
+}
+
 static ConfKey *find(const char *name) {
     for (size_t i = 0; i < NKEYS; i++)
         if (!strcmp(keys[i].name, name)) return &keys[i];
@@ -59,7 +73,8 @@ Status config_set(const char *key, const char *value, Error *err) {
     if (!k) return err_set(err, ERR_INVALID_ARGUMENT, "unknown config key '%s'", key);
     if (check_value(k, value, err)) return STATUS_ERROR;
     pthread_rwlock_wrlock(&conf_lock);
-    /* old values are leaked on purpose: config_get hands out pointers that readers may still hold */
+    /* config_get hands out pointers that readers may still hold: the old value is retired, not freed */
+    retire(k->value);
     k->value = strdup(value);
     pthread_rwlock_unlock(&conf_lock);
     for (int i = 0; i < nwatchers; i++)
@@ -165,6 +180,9 @@ void config_each(void (*fn)(void *ctx, const char *key, const char *value, const
 
 void config_reset_all(void) {
     pthread_rwlock_wrlock(&conf_lock);
-    for (size_t i = 0; i < NKEYS; i++) keys[i].value = NULL;
+    for (size_t i = 0; i < NKEYS; i++) {
+        retire(keys[i].value);
+        keys[i].value = NULL;
+    }
     pthread_rwlock_unlock(&conf_lock);
 }

@@ -504,9 +504,10 @@ Status session_set_var(Session *s, const char *name, bool global, const char *va
         /* SET GLOBAL x = DEFAULT goes back to the start-up value (compiled-in, configured or detected). */
         char *nv = strdup(value ? canon : startup[t]);
         pthread_mutex_lock(&globals_mu);
-        /* old global strings are leaked on purpose: another thread may be copying one right now */
+        char *old = globals[t]; /* readers copy under globals_mu, so nobody holds it after the unlock */
         globals[t] = nv;
         pthread_mutex_unlock(&globals_mu);
+        free(old);
     } else if (s) {
         free(s->vars->overrides[t]);
         s->vars->overrides[t] = value ? strdup(canon) : NULL;
