@@ -407,11 +407,13 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
         }
         in->cols = ls->cols;
         in->npart_cols = t->npart_cols;
-        in->part_cols = arena_memdup(ls->arena, t->part_cols ? (void *)t->part_cols : (void *)"", sizeof(int) * (size_t)(t->npart_cols + 1));
+        in->part_cols = arena_calloc(ls->arena, sizeof(int) * (size_t)(t->npart_cols + 1));
+        if (t->npart_cols) memcpy(in->part_cols, t->part_cols, sizeof(int) * (size_t)t->npart_cols);
         ls->part_type = t->part_type;
         ls->dist_type = t->dist_type;
         ls->ndist = t->ndist_cols;
-        ls->dist_cols = arena_memdup(ls->arena, t->dist_cols ? (void *)t->dist_cols : (void *)"", sizeof(int) * (size_t)(t->ndist_cols + 1));
+        ls->dist_cols = arena_calloc(ls->arena, sizeof(int) * (size_t)(t->ndist_cols + 1));
+        if (t->ndist_cols) memcpy(ls->dist_cols, t->dist_cols, sizeof(int) * (size_t)t->ndist_cols);
         ls->types = arena_alloc(ls->arena, sizeof(DataType) * (size_t)(t->ncols + 1));
         for (int c = 0; c < t->ncols; c++) ls->types[c] = t->cols[c].type;
         ls->keys = arena_calloc(ls->arena, sizeof(Datum) * (size_t)(t->npart_cols + 1));
