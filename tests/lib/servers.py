@@ -10,7 +10,7 @@ Each starts on a free 127.0.0.1 port with its own temp dir and stops (by pid) wh
     with Azurite() as az:
         az.make_container("ct")                  # az.endpoint, az.account, az.key, az.account_sas()
 
-Command line: `servers.py run s3rver,proxy,creds,azurite,azproxy,webhdfs -- CMD...` starts the named servers, exports
+Command line: `servers.py run s3rver,proxy,creds,s3tls,azurite,azproxy,webhdfs -- CMD...` starts the named servers, exports
 CAIRN_* variables describing them (see ENV below), runs CMD and stops everything; the exit code is CMD's.
 Run with /usr/bin/python3 (Debian's botocore). npm packages come from tests/node_modules (make test installs
 them). s3rver runs as the SigV4-verifying @20minutes/s3rver fork by default (strict=True): a request whose
@@ -129,9 +129,10 @@ class S3rver(_Server):
     strict=False: plain s3rver 3.7.1. Virtual-hosted requests work for <bucket>.s3.localhost hosts."""
     name = "s3rver"
 
-    def __init__(self, strict=True):
+    def __init__(self, strict=True, tls=False):
         super().__init__()
         self.strict = strict
+        self.tls = tls  # https with a self-signed certificate for 127.0.0.1 (self.ca_file)
         self.access_key = self.secret_key = "S3RVER"
         self.region = "us-east-1"
         self.data = os.path.join(self.dir, "data")
@@ -147,10 +148,17 @@ class S3rver(_Server):
         env = {"NODE_OPTIONS": "--openssl-legacy-provider"}
         if self.strict:
             env["S3RVER_DENY_ANONYMOUS"] = "1"
+        tls_args = []
+        if self.tls:
+            key, self.ca_file = os.path.join(self.dir, "tls.key"), os.path.join(self.dir, "tls.crt")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                            self.ca_file, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                            "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+            tls_args = ["--key", key, "--cert", self.ca_file]
         self._spawn(["node", cli, "-d", self.data, "-a", "127.0.0.1", "-p", str(self.port), "--service-endpoint",
-                     "localhost", "--silent"], env)
+                     "localhost", "--silent"] + tls_args, env)
         wait_port(self.port, self.proc, what="s3rver")
-        self.endpoint = "http://127.0.0.1:%d" % self.port
+        self.endpoint = "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self.port)
         return self
 
     def client(self):
@@ -159,7 +167,8 @@ class S3rver(_Server):
         s = botocore.session.get_session()
         return s.create_client("s3", endpoint_url=self.endpoint, region_name=self.region,
                                aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
-                               config=Config(s3={"addressing_style": "path"}))
+                               config=Config(s3={"addressing_style": "path"}),
+                               verify=self.ca_file if self.tls else None)
 
     def make_bucket(self, name):
         self.client().create_bucket(Bucket=name)
@@ -323,6 +332,8 @@ def _export(kind, srv, env):
                    CAIRN_S3_SECRET_KEY=srv.secret_key, CAIRN_S3_DATA=srv.data, CAIRN_S3_PORT=str(srv.port))
     elif kind == "proxy":
         env.update(CAIRN_S3_PROXY=srv.endpoint)
+    elif kind == "s3tls":
+        env.update(CAIRN_S3_TLS_ENDPOINT=srv.endpoint, CAIRN_S3_TLS_CA=srv.ca_file)
     elif kind == "creds":
         env.update(CAIRN_AWS_CREDS=srv.endpoint, CAIRN_AWS_ROLE_ARN=srv.role_arn)
     elif kind == "azurite":
@@ -345,6 +356,9 @@ def run(kinds, cmd, buckets=("cairn-test", "cairn-vhost", "cairn-fault"), contai
                 for b in buckets:
                     s3.make_bucket(b)
                 srv = s3
+            elif kind == "s3tls":
+                srv = S3rver(tls=True).start()
+                srv.make_bucket("cairn-tls")
             elif kind == "proxy":
                 if not s3:
                     raise RuntimeError("start s3rver before proxy")

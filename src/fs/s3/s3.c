@@ -493,6 +493,9 @@ Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops,
 
     HttpConfig hc;
     if (http_config_from_props(&hc, props, nprops, err)) goto fail;
+    /* as the AWS SDKs and CLI do, AWS_CA_BUNDLE names the CA file when no property does */
+    if (!hc.ca_file && getenv("AWS_CA_BUNDLE") && *getenv("AWS_CA_BUNDLE"))
+        hc.ca_file = getenv("AWS_CA_BUNDLE");
     s3->pool = http_pool_new(&hc);
 
     S3CredConfig cc = {0};
