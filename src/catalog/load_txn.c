@@ -94,7 +94,7 @@ Status catalog_txn_begin(int64_t db_id, int64_t table_id, const char *label, Cat
                      (long long)db_id);
     else if (catalog_check_table_usable(t, err))
         st = STATUS_ERROR;
-    else if (t->kind != TABLE_OLAP)
+    else if (t->kind != TABLE_OLAP && t->kind != TABLE_MV) /* MV refreshes write through load_sink */
         st = err_set(err, ERR_WRONG_OBJECT, "'%s' is not an OLAP table: it cannot be loaded", t->name);
     catalog_unlock();
     if (st) return st;

@@ -20,6 +20,7 @@
 #include "http/api_basic.h"
 #include "http/http_server.h"
 #include "load/load.h"
+#include "mv/mv.h"
 #include "net/mysql_auth.h"
 #include "net/mysql_server.h"
 #include "server/config.h"
@@ -115,6 +116,14 @@ static Status sql_start(const char *data_dir, Error *err) {
     return STATUS_OK;
 }
 
+/* ---- mv: materialized view statements, the rollup rewriter and the refresh scheduler (after sql: it layers
+ * SHOW CREATE over the catalog's handler) */
+static Status mv_start(const char *data_dir, Error *err) {
+    mv_register_statements();
+    if (!meta_is_open()) return STATUS_OK;
+    return mv_module_start(err);
+}
+
 /* ---- http */
 static Status http_start(const char *data_dir, Error *err) {
     http_api_basic_register();
@@ -140,6 +149,7 @@ static const Module modules[] = {
     {"users", users_start, users_shutdown},
     {"backup", backup_start, backup_stop},
     {"sql", sql_start, NULL},
+    {"mv", mv_start, mv_module_stop},
     {"http", http_start, http_server_stop},
     {"mysql", mysql_start, mysql_stop},
 };
