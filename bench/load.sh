@@ -79,7 +79,11 @@ HP=$(free_port)
 "$BIN" --data-dir "$W/cairn" --mysql-port "$MP" --http-port "$HP" --bind 127.0.0.1 --set log_to_stderr=false \
     >"$W/cairnd.out" 2>&1 &
 CAIRN_PID=$!
-for _ in $(seq 100); do mysql -h127.0.0.1 -P"$MP" -uroot -e "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 600); do
+    mysql -h127.0.0.1 -P"$MP" -uroot -e "SELECT 1" >/dev/null 2>&1 && break
+    kill -0 "$CAIRN_PID" 2>/dev/null || { echo "cairnd exited:"; cat "$W/cairnd.out"; exit 1; }
+    sleep 0.1
+done
 mysql -h127.0.0.1 -P"$MP" -uroot -e "CREATE DATABASE bench; CREATE TABLE bench.orders (id BIGINT NOT NULL,
   user_id INT, qty INT, price DECIMAL(10,2), amount DECIMAL(18,4), order_date DATE, ts DATETIME,
   status VARCHAR(16), city VARCHAR(32), note VARCHAR(256)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 8"

@@ -85,7 +85,10 @@ static char *str_room(LoadChunk *c, size_t n) {
     if (c->cur >= c->nblocks) {
         c->blocks = xrealloc(c->blocks, sizeof *c->blocks * (size_t)(c->nblocks + 1));
         c->block_cap = xrealloc(c->block_cap, sizeof *c->block_cap * (size_t)(c->nblocks + 1));
-        size_t cap = n > STR_BLOCK ? n : STR_BLOCK;
+        /* blocks grow from 64 KiB to 1 MiB, so the many small chunks of a load into many tablets stay small */
+        size_t cap = (size_t)64 << 10 << (c->nblocks < 4 ? c->nblocks : 4);
+        if (cap > STR_BLOCK) cap = STR_BLOCK;
+        if (cap < n) cap = n;
         c->blocks[c->nblocks] = malloc(cap);
         if (!c->blocks[c->nblocks]) abort();
         c->block_cap[c->nblocks] = cap;

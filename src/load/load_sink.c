@@ -291,6 +291,25 @@ static Status route_batch(LoadSink *ls, const Batch *b, Error *err) {
     return STATUS_OK;
 }
 
+/* Keeps the filling chunks within the load's budget: while they hold more, the largest is written out early
+ * (a load into many partitions and buckets then writes smaller segments instead of growing without bound). */
+static Status relieve(LoadSink *ls, Error *err) {
+    while (ls->buffered > ls->budget) {
+        Target *big = NULL;
+        size_t most = 0;
+        for (int i = 0; i < ls->ntargets; i++) {
+            size_t n = load_chunk_bytes(ls->targets[i]->chunk);
+            if (n > most) {
+                most = n;
+                big = ls->targets[i];
+            }
+        }
+        if (!big) break;
+        if (sink_stage_flush(ls, big, err)) return STATUS_ERROR;
+    }
+    return STATUS_OK;
+}
+
 Status load_sink_add(LoadSink *ls, const Batch *b, const uint8_t *ops, Error *err) {
     if (b->nrows == 0) return STATUS_OK;
     if (ls->s && session_killed(ls->s)) return err_set(err, ERR_QUERY_INTERRUPTED, "Query execution was interrupted");
@@ -320,15 +339,17 @@ Status load_sink_add(LoadSink *ls, const Batch *b, const uint8_t *ops, Error *er
                 ls->row_target[r] = -2; /* consumed */
             }
         Target *t = ls->targets[tix];
+        size_t before = load_chunk_bytes(t->chunk);
         load_chunk_append(t->chunk, b, ls->sel, n, ops);
+        ls->buffered += load_chunk_bytes(t->chunk) - before;
         t->rows += n;
         ls->rows += n;
-        if ((t->chunk->batch.nrows >= CHUNK_MAX_ROWS || load_chunk_bytes(t->chunk) >= ls->max_segment_bytes) &&
+        if ((t->chunk->batch.nrows >= CHUNK_MAX_ROWS || load_chunk_bytes(t->chunk) >= MAX_SEGMENT_BYTES) &&
             sink_stage_flush(ls, t, err))
             return STATUS_ERROR;
         start++;
     }
-    return STATUS_OK;
+    return relieve(ls, err);
 }
 
 int64_t load_sink_rows(const LoadSink *ls) {
@@ -371,7 +392,6 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
     ls->o = *o;
     pthread_mutex_init(&ls->err_mu, NULL);
     Status st = STATUS_OK;
-    int64_t total_tablets = 0;
     catalog_rdlock();
     CatDatabase *d = NULL;
     CatTable *t = NULL;
@@ -438,7 +458,6 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
                     ls->named_ids[ls->nnamed++] = p->id;
             }
         }
-        for (int k = 0; k < t->nparts; k++) total_tablets += (int64_t)t->parts[k]->buckets * t->nindexes;
     }
     catalog_unlock();
     if (st) goto fail;
@@ -446,11 +465,8 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
         st = err_set(err, ERR_INTERNAL, "table '%s' has a keyed model without key columns", ls->info.table_name);
         goto fail;
     }
-    if (total_tablets < 1) total_tablets = 1;
     int64_t budget = config_get_int("load_mem_limit");
-    ls->max_segment_bytes = (uint64_t)(budget > 0 ? budget : 1) / (uint64_t)total_tablets;
-    if (ls->max_segment_bytes < MIN_SEGMENT_BYTES) ls->max_segment_bytes = MIN_SEGMENT_BYTES;
-    if (ls->max_segment_bytes > MAX_SEGMENT_BYTES) ls->max_segment_bytes = MAX_SEGMENT_BYTES;
+    ls->budget = (uint64_t)(budget > (1 << 20) ? budget : (1 << 20));
     if (catalog_txn_begin(ls->info.db_id, ls->info.table_id, o->label, &ls->txn, err)) {
         st = STATUS_ERROR;
         goto fail;

@@ -14,10 +14,9 @@
 #include "util/arena.h"
 
 #define CHUNK_MAX_ROWS (1u << 20)      /* rows of one segment at most */
-#define CHUNK_FIRST_ROWS 65536         /* initial capacity of a tablet's chunk (then what the last one held) */
+#define CHUNK_FIRST_ROWS 4096          /* initial capacity of a tablet's chunk (then what its last one held) */
 #define MAX_PENDING 2                  /* chunks queued per writer thread (bounds memory) */
-#define MIN_SEGMENT_BYTES (1ull << 20)  /* load_mem_limit is spread over the tablets, within these bounds */
-#define MAX_SEGMENT_BYTES (32ull << 20)
+#define MAX_SEGMENT_BYTES (32ull << 20) /* a chunk is cut here, or earlier when the load's buffers are full */
 
 typedef struct IndexInfo {
     int64_t index_id;
@@ -86,7 +85,8 @@ struct LoadSink {
     Target **targets;
     int ntargets, captargets;
     uint64_t rr;
-    uint64_t max_segment_bytes;
+    uint64_t budget;   /* load_mem_limit: bytes of rows the filling chunks may hold together */
+    uint64_t buffered; /* bytes the filling chunks hold now */
     Worker *workers;
     int nworkers;
     pthread_mutex_t err_mu; /* guards failed, werr and pool */

@@ -199,6 +199,7 @@ Status sink_stage_flush(LoadSink *ls, Target *t, Error *err) {
     if (!j) abort();
     j->t = t;
     j->chunk = t->chunk;
+    ls->buffered -= load_chunk_bytes(t->chunk);
     /* size the next chunk like this one, so its arrays rarely grow (a growth copies them) */
     uint32_t n = t->chunk->batch.nrows, want = n + n / 8;
     t->chunk_cap = want < CHUNK_FIRST_ROWS ? CHUNK_FIRST_ROWS : want > CHUNK_MAX_ROWS ? CHUNK_MAX_ROWS : want;
