@@ -108,6 +108,18 @@ static BExpr *and_all(Arena *a, BExpr **items, size_t n) {
     return e;
 }
 
+/* The condition lists are malloc'd (VEC); the nodes themselves live in the plan arena. */
+static void free_from(FromNode *n) {
+    if (!n) return;
+    vec_free(&n->filters);
+    vec_free(&n->conds);
+    vec_free(&n->post);
+    if (n->is_join) {
+        free_from(n->l);
+        free_from(n->r);
+    }
+}
+
 /* ---------------------------------------------------------------- pushdown */
 
 static void push_filter(FromNode *n, BExpr *c) {
@@ -964,6 +976,7 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
         out->tables[i] = outs.items[i].table;
     }
 done:
+    free_from(from);
     vec_free(&top);
     vec_free(&outs);
     vec_free(&keys);
