@@ -214,9 +214,54 @@ static uint32_t collect_pairs(JoinState *s) {
     return k;
 }
 
+/* SEMI/ANTI: the probe rows that have (SEMI) or lack (ANTI) an equal build key, each once. */
+static Status semi_next(Operator *op, JoinState *s, ExecCtx *cx, Batch **out, Error *err) {
+    Operator *left = op->children[0];
+    for (;;) {
+        Batch *in;
+        if (left->next(left, cx, &in, err)) return STATUS_ERROR;
+        if (!in) {
+            *out = NULL;
+            return STATUS_OK;
+        }
+        if (in->nrows == 0) continue;
+        arena_reset(s->probe_arena);
+        arena_reset(s->out_arena);
+        EvalCtx ec = {s->probe_arena};
+        bool *hn;
+        unsigned char **pkey;
+        uint32_t *plen;
+        uint64_t *ph;
+        if (eval_keys(&ec, s->lkeys, s->nkeys, in, &pkey, &plen, &ph, &hn, err)) return STATUS_ERROR;
+        uint32_t *sel = arena_alloc(s->out_arena, sizeof(uint32_t) * in->nrows), k = 0;
+        for (uint32_t i = 0; i < in->nrows; i++) {
+            bool found = false;
+            if (!hn[i] && s->build.nrows) {
+                for (uint32_t r = s->heads[(uint32_t)ph[i] & s->mask]; r != ROW_NONE && !found; r = s->next[r])
+                    found = s->bhash[r] == ph[i] && s->bkey_len[r] == plen[i] && memcmp(s->bkey[r], pkey[i], plen[i]) == 0;
+            }
+            if (found == (s->kind == JK_SEMI)) sel[k++] = i;
+        }
+        if (k == 0) continue;
+        if (k == in->nrows) {
+            *out = in;
+            return STATUS_OK;
+        }
+        Batch *b = arena_calloc(s->out_arena, sizeof *b);
+        b->ncols = in->ncols;
+        b->nrows = k;
+        b->arena = s->out_arena;
+        b->cols = arena_alloc(s->out_arena, sizeof(ColumnVector *) * (size_t)(in->ncols ? in->ncols : 1));
+        for (int c = 0; c < in->ncols; c++) b->cols[c] = vec_gather(s->out_arena, in->cols[c], sel, k);
+        *out = b;
+        return STATUS_OK;
+    }
+}
+
 static Status join_next(Operator *op, ExecCtx *cx, Batch **out, Error *err) {
     JoinState *s = op->state;
     Operator *left = op->children[0];
+    if (s->kind == JK_SEMI || s->kind == JK_ANTI) return semi_next(op, s, cx, out, err);
     for (;;) {
         switch (s->phase) {
         case PH_NEED_PROBE: {
@@ -352,7 +397,7 @@ static void join_close(Operator *op, ExecCtx *cx) {
 
 static void join_explain(const Operator *op, StrBuf *out, Arena *a) {
     const JoinState *s = op->state;
-    static const char *names[] = {"INNER", "LEFT OUTER", "FULL OUTER", "CROSS"};
+    static const char *names[] = {"INNER", "LEFT OUTER", "FULL OUTER", "CROSS", "LEFT SEMI", "LEFT ANTI"};
     sb_appendf(out, "%s (%s", s->nkeys ? "HASH JOIN" : "NESTED LOOP JOIN", names[s->kind]);
     if (s->nkeys) {
         sb_append(out, ", eq: [");
@@ -379,10 +424,11 @@ Operator *op_hash_join(Arena *a, JoinKind kind, Operator *left, Operator *right,
     s->nkeys = nkeys;
     s->residual = residual;
     op->state = s;
-    op->ncols = left->ncols + right->ncols;
+    bool semi = kind == JK_SEMI || kind == JK_ANTI;
+    op->ncols = left->ncols + (semi ? 0 : right->ncols);
     op->types = arena_alloc(a, sizeof(DataType) * (size_t)(op->ncols ? op->ncols : 1));
     memcpy(op->types, left->types, sizeof(DataType) * (size_t)left->ncols);
-    memcpy(op->types + left->ncols, right->types, sizeof(DataType) * (size_t)right->ncols);
+    if (!semi) memcpy(op->types + left->ncols, right->types, sizeof(DataType) * (size_t)right->ncols);
     op->open = join_open;
     op->next = join_next;
     op->close = join_close;

@@ -71,9 +71,10 @@ Operator *op_topn(Arena *a, Operator *child, const SortKey *keys, int nkeys, int
  * for empty input). Key and argument expressions are evaluated over the child's batches. */
 Operator *op_agg(Arena *a, Operator *child, BExpr **keys, int nkeys, AggCall *aggs, int naggs);
 
-typedef enum JoinKind { JK_INNER, JK_LEFT, JK_FULL, JK_CROSS } JoinKind;
-/* Output = left columns then right columns. The right side is the build side. lkeys/rkeys are evaluated over
- * the left/right batches (same types pairwise); residual over the joined row (may be NULL). */
+typedef enum JoinKind { JK_INNER, JK_LEFT, JK_FULL, JK_CROSS, JK_SEMI, JK_ANTI } JoinKind;
+/* Output = left columns then right columns (SEMI/ANTI: left columns only, each left row once when it has a
+ * match / has none). The right side is the build side. lkeys/rkeys are evaluated over the left/right batches
+ * (same types pairwise); residual over the joined row (may be NULL; not used by SEMI/ANTI). */
 Operator *op_hash_join(Arena *a, JoinKind kind, Operator *left, Operator *right, BExpr **lkeys, BExpr **rkeys,
                        int nkeys, BExpr *residual);
 

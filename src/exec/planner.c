@@ -30,6 +30,7 @@ struct FromNode {
     bool split;      /* parallel workers divide this scan's units */
     /* join */
     JoinType jt;
+    int semi; /* 1 = semi join, 2 = anti join (decorrelated EXISTS / IN): output is the left side only */
     FromNode *l, *r;
     BExprVec conds;
     BExprVec post;
@@ -125,6 +126,11 @@ static void free_from(FromNode *n) {
 static void push_filter(FromNode *n, BExpr *c) {
     if (!n->is_join) {
         vec_push(&n->filters, c);
+        return;
+    }
+    if (n->semi) {
+        if (within(c, n->l)) push_filter(n->l, c);
+        else vec_push(&n->post, c);
         return;
     }
     switch (n->jt) {
@@ -498,6 +504,25 @@ static Status build_ops(Binder *b, FromNode *n, const uint8_t *needed, int *map,
     Operator *lop, *rop;
     if (build_ops(b, n->l, needed, map, &lop, err) || build_ops(b, n->r, needed, map, &rop, err)) return STATUS_ERROR;
     int nl = lop->ncols, nr = rop->ncols;
+    if (n->semi) {
+        BExpr **lk = arena_alloc(a, sizeof(BExpr *) * (n->conds.len ? n->conds.len : 1));
+        BExpr **rk = arena_alloc(a, sizeof(BExpr *) * (n->conds.len ? n->conds.len : 1));
+        for (size_t i = 0; i < n->conds.len; i++) {
+            BExpr *c = n->conds.items[i], *x = c->args[0], *y = c->args[1];
+            bool lx = within(x, n->l);
+            lk[i] = remap(a, lx ? x : y, map);
+            rk[i] = remap(a, lx ? y : x, map);
+        }
+        for (int g = n->r->lo; g < n->r->hi; g++) map[g] = -1;
+        Operator *j = op_hash_join(a, n->semi == 1 ? JK_SEMI : JK_ANTI, lop, rop, lk, rk, (int)n->conds.len, NULL);
+        if (n->post.len) {
+            BExpr **ps = arena_alloc(a, sizeof(BExpr *) * n->post.len);
+            for (size_t i = 0; i < n->post.len; i++) ps[i] = remap(a, n->post.items[i], map);
+            j = op_filter(a, j, and_all(a, ps, n->post.len));
+        }
+        *out = j;
+        return STATUS_OK;
+    }
     /* equality keys between the sides; everything else is residual */
     BExprVec lk = {0}, rk = {0}, res = {0};
     for (size_t i = 0; i < n->conds.len; i++) {
@@ -604,6 +629,7 @@ static int64_t node_est(const FromNode *n) {
  * (and each unmatched probe row) is produced by exactly one worker. */
 static FromNode *driving_leaf(FromNode *n) {
     if (!n->is_join) return n->table ? n : NULL;
+    if (n->semi) return driving_leaf(n->l);
     switch (n->jt) {
     case JOIN_LEFT: return driving_leaf(n->l);
     case JOIN_RIGHT: return driving_leaf(n->r);
@@ -672,6 +698,162 @@ static Operator *parallel_agg(Binder *b, Operator **kids, int nk, BExpr **kx, in
         }
     }
     return op_project(a, f, px, nkeys + ncalls);
+}
+
+/* ---------------------------------------------------------------- correlated EXISTS / IN as semi joins */
+
+typedef VEC(const Expr *) AstVec;
+
+static void ast_conjuncts(const Expr *e, AstVec *out) {
+    if (e && e->kind == EXPR_BINARY && e->op == OP_AND) {
+        ast_conjuncts(e->left, out);
+        ast_conjuncts(e->right, out);
+        return;
+    }
+    if (e) vec_push(out, e);
+}
+
+static Expr *ast_and(Arena *a, Expr *l, const Expr *r) {
+    if (!l) return (Expr *)r;
+    Expr *e = arena_calloc(a, sizeof *e);
+    e->kind = EXPR_BINARY;
+    e->op = OP_AND;
+    e->left = l;
+    e->right = (Expr *)r;
+    return e;
+}
+
+static bool trial_bind(Binder *b, Scope *sc, const Expr *e, BExpr **out) {
+    ExprCtx cx = {b, sc, NULL, "where clause", false, NULL, 0, false};
+    Error tmp = ERROR_INIT;
+    return bind_expr(&cx, e, out, &tmp) == STATUS_OK;
+}
+
+/* A WHERE conjunct `[NOT] EXISTS (sub)` or `x IN (sub)` whose subquery refers to the outer query only through
+ * equalities `inner = outer` becomes a semi (anti) join of the FROM tree with the derived table
+ * `SELECT inner..., [item] FROM ... WHERE <the subquery's other conditions>`. *done stays false when the
+ * conjunct has another shape (or is not correlated): it is then bound as an ordinary expression. */
+static Status try_decorrelate(Binder *b, const Expr *c, BColVec *cols, FromNode **from, bool *done, Error *err) {
+    *done = false;
+    Arena *a = b->a;
+    bool negated = false;
+    if (c->kind == EXPR_UNARY && c->op == OP_NOT && c->left && c->left->kind == EXPR_EXISTS) {
+        negated = true;
+        c = c->left;
+    }
+    bool is_in = c->kind == EXPR_IN_SUBQUERY;
+    if (c->kind != EXPR_EXISTS && !is_in) return STATUS_OK;
+    if (is_in && c->negated) return STATUS_OK; /* NOT IN has NULL semantics a semi join does not give */
+    bool anti = negated != (c->kind == EXPR_EXISTS && c->negated);
+    const Query *q = c->subquery;
+    if (q->nctes || q->body->kind != QB_SELECT || q->limit == 0) return STATUS_OK;
+    const SelectCore *core = q->body->select;
+    if (!core->from || core->ngroup || core->having || !core->where) return STATUS_OK;
+    if (is_in && (q->limit >= 0 || core->nitems != 1 || core->items[0].expr->kind == EXPR_STAR ||
+                  ast_has_agg(core->items[0].expr)))
+        return STATUS_OK;
+    for (int i = 0; i < core->nitems; i++)
+        if (ast_has_agg(core->items[i].expr)) return STATUS_OK;
+    BColVec icols = {0};
+    FromNode *ifrom = NULL;
+    Status st = build_from(b, core->from, &icols, &ifrom, err);
+    free_from(ifrom);
+    if (st) {
+        vec_free(&icols);
+        return STATUS_ERROR;
+    }
+    Scope isc = {icols.items, 0, (int)icols.len, NULL};
+    Scope osc = {cols->items, 0, (int)cols->len, NULL};
+    AstVec conj = {0};
+    ast_conjuncts(core->where, &conj);
+    Expr *local = NULL;
+    const Expr **inner = arena_alloc(a, sizeof(Expr *) * (conj.len + 1));
+    BExpr **outer = arena_alloc(a, sizeof(BExpr *) * (conj.len + 1));
+    int npairs = 0;
+    bool ok = true;
+    for (size_t i = 0; i < conj.len && ok; i++) {
+        const Expr *e = conj.items[i];
+        BExpr *x, *y;
+        if (trial_bind(b, &isc, e, &x)) {
+            local = ast_and(a, local, e);
+            continue;
+        }
+        ok = false;
+        if (e->kind == EXPR_BINARY && e->op == OP_EQ) {
+            if (trial_bind(b, &isc, e->left, &x) && trial_bind(b, &osc, e->right, &y)) {
+                inner[npairs] = e->left;
+                outer[npairs++] = y;
+                ok = true;
+            } else if (trial_bind(b, &isc, e->right, &x) && trial_bind(b, &osc, e->left, &y)) {
+                inner[npairs] = e->right;
+                outer[npairs++] = y;
+                ok = true;
+            }
+        }
+    }
+    vec_free(&conj);
+    BExpr *inx = NULL;
+    if (ok && npairs && is_in) ok = trial_bind(b, &isc, core->items[0].expr, &inx) && trial_bind(b, &osc, c->left, &inx);
+    vec_free(&icols);
+    if (!ok || npairs == 0) return STATUS_OK; /* not correlated, or not through equalities */
+    /* the derived table */
+    SelectCore *dc = arena_calloc(a, sizeof *dc);
+    dc->nitems = npairs + (is_in ? 1 : 0);
+    dc->items = arena_calloc(a, sizeof(SelectItem) * (size_t)dc->nitems);
+    for (int i = 0; i < npairs; i++) {
+        dc->items[i].expr = (Expr *)inner[i];
+        dc->items[i].alias = arena_sprintf(a, "__k%d", i);
+    }
+    if (is_in) {
+        dc->items[npairs].expr = core->items[0].expr;
+        dc->items[npairs].alias = "__in";
+    }
+    dc->from = core->from;
+    dc->where = local;
+    QueryBody *qb = arena_calloc(a, sizeof *qb);
+    qb->kind = QB_SELECT;
+    qb->select = dc;
+    Query *dq = arena_calloc(a, sizeof *dq);
+    dq->body = qb;
+    dq->limit = -1;
+    FromNode *leaf = arena_calloc(a, sizeof *leaf);
+    Binder sub = *b;
+    sub.depth++;
+    sub.outer = NULL;
+    memset(&sub.sources, 0, sizeof sub.sources);
+    st = plan_query(&sub, dq, &leaf->sub, err);
+    for (size_t i = 0; i < sub.sources.len; i++) vec_push(&b->sources, sub.sources.items[i]);
+    vec_free(&sub.sources);
+    if (st) return STATUS_ERROR;
+    leaf->lo = (int)cols->len;
+    for (int i = 0; i < leaf->sub.ncols; i++) {
+        BCol bc = {leaf->sub.names[i], NULL, NULL, leaf->sub.types[i], true};
+        vec_push(cols, bc);
+    }
+    leaf->hi = (int)cols->len;
+    FromNode *j = arena_calloc(a, sizeof *j);
+    j->is_join = true;
+    j->jt = JOIN_INNER;
+    j->semi = anti ? 2 : 1;
+    j->l = *from;
+    j->r = leaf;
+    j->lo = (*from)->lo;
+    j->hi = leaf->hi;
+    for (int i = 0; i < npairs + (is_in ? 1 : 0); i++) {
+        BExpr *o = i < npairs ? outer[i] : NULL;
+        if (!o) {
+            Scope osc2 = {cols->items, 0, leaf->lo, NULL};
+            ExprCtx cx = {b, &osc2, NULL, "where clause", false, NULL, 0, false};
+            if (bind_expr(&cx, c->left, &o, err)) return STATUS_ERROR;
+        }
+        BExpr *col = bexpr_column(a, leaf->lo + i, leaf->sub.types[i], leaf->sub.names[i]);
+        BExpr *eq;
+        if (bind_compare(a, OP_EQ, o, col, &eq, err)) return STATUS_ERROR;
+        vec_push(&j->conds, eq);
+    }
+    *from = j;
+    *done = true;
+    return STATUS_OK;
 }
 
 /* ---------------------------------------------------------------- SELECT */
@@ -746,6 +928,27 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
         vec_free(&cols);
         return STATUS_ERROR;
     }
+    /* correlated [NOT] EXISTS / IN conjuncts of WHERE become semi/anti joins; the rest is bound below */
+    const Expr *where = core->where;
+    if (from && where && !ast_has_agg(where)) {
+        AstVec wc = {0};
+        ast_conjuncts(where, &wc);
+        Expr *rest = NULL;
+        bool any = false;
+        for (size_t i = 0; i < wc.len; i++) {
+            bool done;
+            if (try_decorrelate(b, wc.items[i], &cols, &from, &done, err)) {
+                vec_free(&wc);
+                vec_free(&cols);
+                free_from(from);
+                return STATUS_ERROR;
+            }
+            if (done) any = true;
+            else rest = ast_and(a, rest, wc.items[i]);
+        }
+        vec_free(&wc);
+        if (any) where = rest;
+    }
     int ncols = (int)cols.len;
     BCol *colarr = arena_alloc(a, sizeof(BCol) * (size_t)(ncols ? ncols : 1));
     if (ncols) memcpy(colarr, cols.items, sizeof(BCol) * (size_t)ncols);
@@ -757,14 +960,14 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
     AggCtx ag = {0};
     AliasRef *aliases = NULL;
     /* WHERE */
-    if (core->where) {
-        if (ast_has_agg(core->where)) {
+    if (where) {
+        if (ast_has_agg(where)) {
             st = err_set(err, ERR_INVALID_GROUP_FUNC_USE, "Invalid use of group function in the WHERE clause");
             goto done;
         }
         ExprCtx wx = {b, &sc, NULL, "where clause", false, NULL, 0, false};
         BExpr *w;
-        if ((st = bind_expr(&wx, core->where, &w, err))) goto done;
+        if ((st = bind_expr(&wx, where, &w, err))) goto done;
         if ((st = bind_bool(a, &w, err))) goto done;
         BExprVec cs = {0};
         split_conjuncts(w, &cs);

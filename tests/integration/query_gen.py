@@ -212,9 +212,20 @@ class Generator:
                 "SELECT x.grp, COUNT(*), SUM(b.s) FROM big b JOIN dim x ON b.k1 = x.k1 WHERE b.s > %d GROUP BY x.grp"
                 % state["c"])
 
+    def q_correlated(self, dialect, state):
+        r = self.rng
+        kind = r.choice(["EXISTS", "NOT EXISTS", "IN"])
+        if kind == "IN":
+            sub = "f.qty %% 10 IN (SELECT x.grp FROM dim x WHERE x.k1 = f.k1 AND x.score > %d)" % state["c"]
+        else:
+            sub = "%s (SELECT 1 FROM dim x WHERE x.k1 = f.k1 AND x.grp < %d)" % (kind, state["grp"])
+        return "SELECT COUNT(*), SUM(f.qty), MIN(f.id) FROM fact f WHERE %s%s" % (
+            sub, state["where"].replace(" WHERE ", " AND ", 1))
+
     def generate(self, n):
         shapes = [self.q_filter_rows, self.q_global_agg, self.q_group, self.q_group, self.q_join, self.q_join_rows,
-                  self.q_subquery, self.q_union, self.q_derived, self.q_case, self.q_distinct, self.q_topn, self.q_cte]
+                  self.q_subquery, self.q_union, self.q_derived, self.q_case, self.q_distinct, self.q_topn, self.q_cte,
+                  self.q_correlated]
         out = []
         for _ in range(n):
             shape = self.rng.choice(shapes)

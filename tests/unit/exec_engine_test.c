@@ -250,6 +250,22 @@ TEST(subqueries_union_cte) {
     CHECK_STR(q("select 1 union select 2 union select 1"), "1\n2");
 }
 
+TEST(correlated) {
+    CHECK_STR(q("select name from emp e where exists (select 1 from dept d where d.id = e.dept) order by name"),
+              "ann\nbob\ncid\nfay");
+    CHECK_STR(q("select name from emp e where not exists (select 1 from dept d where d.id = e.dept and d.name <> 'ops') order by name"),
+              "cid\ndan\neve\nfay");
+    CHECK_STR(q("select name from emp e where e.id in (select d.id / 10 from dept d where d.id = e.dept * 10 + 0 or d.id = e.dept)"),
+              "ERR 1235");
+    CHECK_STR(q("select name from emp e where e.id in (select d.id / 10 from dept d where e.dept = d.id) order by name"), "ann");
+    CHECK_STR(q("select d.name from dept d where exists (select 1 from emp e where e.dept = d.id and e.salary > 1800) and d.id > 0"),
+              "eng");
+    CHECK_STR(q("select count(*) from big b where not exists (select 1 from big c where c.k = b.k + 1)"), "1");
+    const char *r = q("explain select name from emp e where not exists (select 1 from dept d where d.id = e.dept)");
+    CHECK(strstr(r, "HASH JOIN (LEFT ANTI, eq: [e.dept = __k0])") != NULL);
+    if (!strstr(r, "LEFT ANTI")) fprintf(stderr, "%s\n", r);
+}
+
 TEST(errors) {
     CHECK_STR(q("select nope from emp"), "ERR 1054");
     CHECK_STR(q("select id from emp, dept"), "ERR 1052");
@@ -261,6 +277,7 @@ TEST(errors) {
     CHECK_STR(q("select (select id from emp)"), "ERR 1242");
     CHECK_STR(q("select id from emp order by 9"), "ERR 1054");
     CHECK_STR(q("select e.id from emp e where e.dept = (select d.id from dept d where d.id = e.dept)"), "ERR 1235");
+    CHECK_STR(q("select e.id from emp e where e.id not in (select d.id from dept d where d.id = e.dept)"), "ERR 1235");
 }
 
 TEST(explain) {
@@ -348,6 +365,7 @@ int main(void) {
     RUN(order_limit);
     RUN(joins);
     RUN(subqueries_union_cte);
+    RUN(correlated);
     RUN(errors);
     RUN(explain);
     RUN(parallel_plans);
