@@ -76,6 +76,9 @@ static void collect_files(json_t *tj, const json_t *spec_obj, BrFileList *files,
                     f->rowset_id = rowset_id;
                     f->name = strdup(json_string_value(json_object_get(seg, "name")) ?: "");
                     f->size = json_integer_value(json_object_get(seg, "size"));
+                    /* the digest storage computed when it wrote the file, if the catalog has it */
+                    const char *sha = json_string_value(json_object_get(seg, "sha256"));
+                    if (sha && strlen(sha) == 64) memcpy(f->sha256, sha, 65);
                     f->object = strdup("");
                     files->n++;
                 }
@@ -170,8 +173,8 @@ static Status upload_one(void *vctx, int i, Error *err) {
     StrBuf local = STRBUF_INIT, obj = STRBUF_INIT;
     br_tablet_file_path(f->tablet_id, f->name, &local);
     Status st = STATUS_OK;
-    int64_t size = 0;
-    if (!br_digest_get(f->rowset_id, f->name, &size, f->sha256)) {
+    int64_t size = f->size;
+    if (strlen(f->sha256) != 64 && !br_digest_get(f->rowset_id, f->name, &size, f->sha256)) {
         st = br_file_sha256(sb_str(&local), &size, f->sha256, err);
         if (!st) br_digest_put(f->rowset_id, f->name, size, f->sha256);
     }
@@ -193,7 +196,8 @@ static Status upload_one(void *vctx, int i, Error *err) {
             FsXferResult res;
             st = fs_upload_file(c->fs, sb_str(&local), sb_str(&obj), &o, &res, err);
             if (!st && strcmp(res.plain_sha256, f->sha256) != 0)
-                st = err_set(err, ERR_CORRUPT, "%s changed while it was being backed up (sha256 %s, expected %s)",
+                st = err_set(err, ERR_CORRUPT,
+                             "%s is damaged: its content (sha256 %s) is not what was written (sha256 %s)",
                              sb_str(&local), res.plain_sha256, f->sha256);
             if (!st) {
                 f->stored_size = res.stored_size;

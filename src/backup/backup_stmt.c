@@ -12,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "catalog/privilege.h"
 #include "fs/io_filter.h"
+#include "mv/mv.h"
 #include "server/config.h"
 #include "sql/execute.h"
 #include "util/clock.h"
@@ -231,7 +232,7 @@ static Status backup_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
     char ts[32];
     free(j->timestamp);
     j->timestamp = strdup(clock_format_snapshot_ts(j->create_ms, ts, sizeof ts));
-    json_object_set_new(j->spec, "objects", order_objects(objs));
+    json_object_set_new(j->spec, "objects", mv_backup_order(db_id, order_objects(objs))); /* MVs, views after what they read */
     json_object_set_new(j->spec, "compression", json_string(compression));
     json_object_set_new(j->spec, "encrypted", json_boolean(key_text != NULL));
     json_object_set_new(j->spec, "whole_database", json_boolean(b->nobjs == 0));

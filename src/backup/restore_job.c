@@ -25,6 +25,7 @@
 #include "backup/repo.h"
 #include "catalog/catalog.h"
 #include "catalog/meta_store.h"
+#include "mv/mv.h"
 #include "http/metrics.h"
 #include "server/config.h"
 #include "util/clock.h"
@@ -207,9 +208,9 @@ static Status plan_partition(Plan *pl, const json_t *mo, const json_t *sp, int64
             json_array_foreach(json_object_get(rs, "segments"), si, seg) {
                 char name[64];
                 snprintf(name, sizeof name, "%lld_%zu.dat", (long long)rid, si);
-                json_t *ls = json_pack("{s:s, s:O, s:O, s:O}", "name", name, "size", json_object_get(seg, "size"),
+                json_t *ls = json_pack("{s:s, s:O, s:O, s:O, s:O}", "name", name, "size", json_object_get(seg, "size"),
                                        "checksum", json_object_get(seg, "checksum"), "nrows",
-                                       json_object_get(seg, "nrows"));
+                                       json_object_get(seg, "nrows"), "sha256", json_object_get(seg, "sha256"));
                 json_array_append_new(segs, ls);
                 if (pl->files.n == pl->cap) {
                     pl->cap = pl->cap ? pl->cap * 2 : 64;
@@ -538,6 +539,7 @@ static Status add_rowsets(BrJob *j, Error *err) {
             sf[k].size = json_integer_value(json_object_get(s, "size"));
             sf[k].checksum = strtoull(jstr(s, "checksum"), NULL, 16);
             sf[k].nrows = json_integer_value(json_object_get(s, "nrows"));
+            snprintf(sf[k].sha256, sizeof sf[k].sha256, "%s", jstr(s, "sha256"));
         }
         RowsetMeta m = {.rowset_id = id,
                         .nsegments = n,
@@ -559,6 +561,19 @@ static Status step_ready(BrJob *j, Error *err) {
     return br_job_set_state(j, JS_COMMITTING, err);
 }
 
+/* MVs and views of the job: re-bind and activate (src/mv); a failure there is recorded in the job's status
+ * and does not undo the restore. */
+static void restore_finish_mvs(BrJob *j) {
+    char *msg = mv_restore_finish(j->db_id, json_string_value(json_object_get(j->spec, "source_database")),
+                                  json_object_get(j->spec, "objects"));
+    if (!msg) return;
+    pthread_mutex_lock(&j->mu);
+    snprintf(j->status_code, sizeof j->status_code, "COMMON_ERROR");
+    free(j->status_msg);
+    j->status_msg = msg;
+    pthread_mutex_unlock(&j->mu);
+}
+
 static Status step_commit(BrJob *j, Error *err) {
     const json_t *parts = json_object_get(j->work, "partitions");
     int n = (int)json_array_size(parts);
@@ -573,6 +588,7 @@ static Status step_commit(BrJob *j, Error *err) {
     if (st) return st;
     Error e2 = ERROR_INIT;
     if (br_files_delete(j->id, &e2)) log_warn("restore job %lld: %s", (long long)j->id, e2.msg);
+    restore_finish_mvs(j);
     return br_job_set_state(j, JS_FINISHED, err);
 }
 

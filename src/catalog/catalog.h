@@ -96,6 +96,7 @@ typedef struct CatSegmentFile {
     int64_t size;      /* bytes */
     uint64_t checksum; /* storage's whole-file checksum */
     int64_t nrows;
+    char sha256[65];   /* SHA-256 of the file as written (its content address in backups); "" when unknown */
 } CatSegmentFile;
 
 typedef struct CatRowset {

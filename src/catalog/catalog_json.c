@@ -245,6 +245,7 @@ json_t *cat_rowset_segments_to_json(const CatRowset *rs) {
         snprintf(hex, sizeof hex, "%016llx", (unsigned long long)f->checksum);
         json_object_set_new(o, "checksum", json_string(hex));
         json_object_set_new(o, "nrows", json_integer(f->nrows));
+        if (f->sha256[0]) json_object_set_new(o, "sha256", json_string(f->sha256));
         json_array_append_new(a, o);
     }
     return a;
@@ -264,6 +265,8 @@ Status cat_rowset_segments_from_json(CatRowset *rs, const json_t *j, Error *err)
         const char *ck = jstr(o, "checksum");
         f->checksum = ck ? strtoull(ck, NULL, 16) : 0;
         f->nrows = jint(o, "nrows", 0);
+        const char *sha = jstr(o, "sha256");
+        if (sha && strlen(sha) == 64) memcpy(f->sha256, sha, 65);
         rs->nsegments = (int)i + 1;
     }
     return STATUS_OK;

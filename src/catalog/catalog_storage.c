@@ -1,6 +1,7 @@
 /* The catalog's default storage hooks: GC, recovery and aborted loads delete files in the local data
  * directory, and compaction merges rowsets, through storage/ (via storage_glue.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "catalog/catalog.h"
 #include "catalog/storage_glue.h"
@@ -35,6 +36,7 @@ static Status merge_rowsets(const CatColumn *cols, int ncols, KeysType keys, int
             gin[r].segments[k].nrows = (uint64_t)rs->segments[k].nrows;
             gin[r].segments[k].size = (uint64_t)rs->segments[k].size;
             gin[r].segments[k].checksum = rs->segments[k].checksum;
+            memcpy(gin[r].segments[k].sha256, rs->segments[k].sha256, sizeof gin[r].segments[k].sha256);
         }
     }
     GlueRowset g;
@@ -46,6 +48,7 @@ static Status merge_rowsets(const CatColumn *cols, int ncols, KeysType keys, int
         segs[k].name = arena_sprintf(a, "%lld_%d.dat", (long long)new_rowset_id, k);
         segs[k].size = (int64_t)g.segments[k].size;
         segs[k].checksum = g.segments[k].checksum;
+        memcpy(segs[k].sha256, g.segments[k].sha256, sizeof segs[k].sha256);
         segs[k].nrows = (int64_t)g.segments[k].nrows;
     }
     out->rowset_id = new_rowset_id;

@@ -113,6 +113,7 @@ Status glue_merge_rowsets(int64_t tablet_id, const GlueColumn *cols, int ncols, 
             m->segments[k].nrows = in[r].segments[k].nrows;
             m->segments[k].size = in[r].segments[k].size;
             m->segments[k].checksum = in[r].segments[k].checksum;
+            memcpy(m->segments[k].sha256, in[r].segments[k].sha256, sizeof m->segments[k].sha256);
         }
         metas[r] = m;
     }
@@ -137,6 +138,7 @@ Status glue_merge_rowsets(int64_t tablet_id, const GlueColumn *cols, int ncols, 
         out->segments[k].nrows = m->segments[k].nrows;
         out->segments[k].size = m->segments[k].size;
         out->segments[k].checksum = m->segments[k].checksum;
+        memcpy(out->segments[k].sha256, m->segments[k].sha256, sizeof out->segments[k].sha256);
     }
     return STATUS_OK;
 }

@@ -35,6 +35,7 @@ typedef struct GlueColumn {
 
 typedef struct GlueSegment {
     uint64_t nrows, size, checksum;
+    char sha256[65];
 } GlueSegment;
 
 typedef struct GlueRowset {

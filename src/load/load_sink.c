@@ -590,6 +590,7 @@ Status load_sink_commit(LoadSink *ls, LoadSinkResult *res, Error *err) {
                 segs[s].name = o->segments[s].name;
                 segs[s].size = o->segments[s].size;
                 segs[s].checksum = o->segments[s].checksum;
+                memcpy(segs[s].sha256, o->segments[s].sha256, sizeof segs[s].sha256);
                 segs[s].nrows = o->segments[s].nrows;
             }
             RowsetMeta m = {o->rowset_id, o->nsegments, segs, o->nrows, o->data_size, NULL};

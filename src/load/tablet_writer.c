@@ -107,6 +107,7 @@ Status tablet_writer_write(TabletWriter *w, const Batch *b, const uint8_t *ops, 
         snprintf(o->name, sizeof o->name, "%s", base ? base + 1 : path);
         o->size = (int64_t)info.size;
         o->checksum = info.checksum;
+        memcpy(o->sha256, info.sha256, sizeof o->sha256);
         o->nrows = (int64_t)info.nrows;
         w->rows += info.nrows;
     }

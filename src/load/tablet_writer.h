@@ -37,6 +37,7 @@ typedef struct LoadSegmentOut {
     char name[64];
     int64_t size;
     uint64_t checksum;
+    char sha256[65]; /* SHA-256 of the file (backups address it by content) */
     int64_t nrows;
 } LoadSegmentOut;
 

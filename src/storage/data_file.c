@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "util/hash.h"
+
 #define FLUSH_AT (1u << 20)
 
 static char *xstrdup2(const char *a, const char *b) {
@@ -38,6 +40,7 @@ Status data_file_create(DataFileWriter *w, const char *path, Error *err) {
     w->hash = XXH3_createState();
     if (!w->hash) abort();
     XXH3_64bits_reset(w->hash);
+    w->sha = hash_sha256_new();
     return STATUS_OK;
 }
 
@@ -58,6 +61,7 @@ static Status flush_buf(DataFileWriter *w, Error *err) {
 Status data_file_append(DataFileWriter *w, const void *p, size_t n, Error *err) {
     if (n == 0) return STATUS_OK;
     XXH3_64bits_update(w->hash, p, n);
+    hash_sha256_update(w->sha, p, n);
     w->size += n;
     sb_appendn(&w->buf, p, n);
     return w->buf.len >= FLUSH_AT ? flush_buf(w, err) : STATUS_OK;
@@ -81,6 +85,10 @@ Status data_file_commit(DataFileWriter *w, uint64_t *size_out, uint64_t *checksu
     }
     if (size_out) *size_out = w->size;
     if (checksum_out) *checksum_out = XXH3_64bits_digest(w->hash);
+    uint8_t digest[32];
+    hash_sha256_final(w->sha, digest);
+    w->sha = NULL;
+    hash_hex(digest, 32, w->sha256);
     free(w->tmp_path);
     w->tmp_path = NULL;
     data_file_abort(w);
@@ -100,6 +108,11 @@ void data_file_abort(DataFileWriter *w) {
     sb_free(&w->buf);
     if (w->hash) XXH3_freeState(w->hash);
     w->hash = NULL;
+    if (w->sha) {
+        uint8_t unused[32];
+        hash_sha256_final(w->sha, unused);
+        w->sha = NULL;
+    }
 }
 
 Status data_file_pread(int fd, const char *path, void *buf, size_t n, uint64_t off, Error *err) {

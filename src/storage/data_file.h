@@ -20,6 +20,8 @@ typedef struct DataFileWriter {
     uint64_t size;  /* bytes appended so far */
     StrBuf buf;     /* pending bytes */
     void *hash;     /* XXH3 state of every byte appended */
+    void *sha;      /* SHA-256 of every byte appended (the file's content address for backups) */
+    char sha256[65]; /* after a successful commit: lowercase hex SHA-256 of the whole file */
 } DataFileWriter;
 
 /* Creates "<path>.tmp" (failing if it exists). */

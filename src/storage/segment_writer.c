@@ -172,6 +172,7 @@ Status segment_write(const char *path, const TabletSchema *schema, ColumnVector 
         goto done;
     out->nrows = nrows;
     if (data_file_commit(&w.file, &out->size, &out->checksum, err)) goto done;
+    memcpy(out->sha256, w.file.sha256, sizeof out->sha256);
     s = STATUS_OK;
 done:
     if (s) data_file_abort(&w.file);

@@ -21,6 +21,7 @@ typedef struct SegmentFileInfo {
     uint64_t nrows;
     uint64_t size;     /* bytes of the file */
     uint64_t checksum; /* xxh3-64 of the whole file */
+    char sha256[65];   /* lowercase hex SHA-256 of the whole file; "" when unknown (older metadata) */
 } SegmentFileInfo;
 
 /* Writes rows perm[0..nrows) (or 0..nrows when perm is NULL) of cols (one vector per schema column,

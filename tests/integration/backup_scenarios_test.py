@@ -123,6 +123,23 @@ with Cairnd("br-scen", conf={"backup_min_timeout_s": "1"}) as srv:
     tap.eq((execute(c, "SELECT count(*) FROM pit.a0"), execute(c, "SELECT count(*) FROM pit.b0")), ([(1,)], [(1,)]),
            "every table of a database snapshot is taken at the same instant")
 
+    # ---------------------------------------------------------------- a damaged local file never enters a backup
+    execute(c, "CREATE TABLE rot (k INT, v VARCHAR(16)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1")
+    execute(c, "INSERT INTO rot VALUES (1, 'one'), (2, 'two')")
+    tablet_files = []
+    for root, _dirs, files in os.walk(os.path.join(srv.data_dir, "storage")):
+        tablet_files += [os.path.join(root, f) for f in files if f.endswith(".dat")]
+    newest = max(tablet_files, key=os.path.getmtime)
+    with open(newest, "r+b") as f:
+        f.seek(4)
+        b = f.read(1)
+        f.seek(4)
+        f.write(bytes([b[0] ^ 0x01]))
+    execute(c, "BACKUP SNAPSHOT big.rotten TO r ON (rot)")
+    job = wait_job(c, "BACKUP", "big")
+    tap.ok(job["State"] == "CANCELLED" and "is damaged" in job["Status"] and os.path.basename(newest) in job["Status"],
+           "a backup refuses a local file whose content changed since it was written", job["Status"])
+
     # ---------------------------------------------------------------- timeout
     execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = 'UPLOADING:5000')")
     execute(c, "BACKUP SNAPSHOT big.slow TO r ON (months) PROPERTIES ('timeout' = '1')")
