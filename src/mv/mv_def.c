@@ -222,6 +222,69 @@ void mv_query_refs(const Query *q, const char *default_db, Arena *a, MvRef **out
     *n = w.n;
 }
 
+/* ---------------------------------------------------------------- re-pointing to another database */
+
+typedef struct Repoint {
+    const char *from, *to;
+    int n;
+} Repoint;
+
+static void rp_query(Repoint *r, Query *q);
+
+static void rp_db(Repoint *r, char **db) {
+    if (*db && !strcasecmp(*db, r->from)) {
+        *db = (char *)r->to;
+        r->n++;
+    }
+}
+
+static void rp_expr(Repoint *r, Expr *e) {
+    if (!e) return;
+    rp_db(r, &e->qual_db);
+    if (e->subquery) rp_query(r, e->subquery);
+    rp_expr(r, e->left);
+    rp_expr(r, e->right);
+    rp_expr(r, e->third);
+    for (int i = 0; i < e->nargs; i++) rp_expr(r, e->args[i]);
+}
+
+static void rp_from(Repoint *r, TableRef *t) {
+    if (!t) return;
+    rp_db(r, &t->db);
+    if (t->subquery) rp_query(r, t->subquery);
+    rp_from(r, t->left);
+    rp_from(r, t->right);
+    rp_expr(r, t->on);
+}
+
+static void rp_body(Repoint *r, QueryBody *b) {
+    if (!b) return;
+    if (b->select) {
+        SelectCore *c = b->select;
+        rp_from(r, c->from);
+        for (int i = 0; i < c->nitems; i++) rp_expr(r, c->items[i].expr);
+        rp_expr(r, c->where);
+        for (int i = 0; i < c->ngroup; i++) rp_expr(r, c->group_by[i]);
+        rp_expr(r, c->having);
+    }
+    rp_body(r, b->left);
+    rp_body(r, b->right);
+    if (b->query) rp_query(r, b->query);
+}
+
+static void rp_query(Repoint *r, Query *q) {
+    if (!q) return;
+    for (int i = 0; i < q->nctes; i++) rp_query(r, q->ctes[i].query);
+    rp_body(r, q->body);
+    for (int i = 0; i < q->norder; i++) rp_expr(r, q->order_by[i].expr);
+}
+
+int mv_query_repoint(Query *q, const char *from_db, const char *to_db) {
+    Repoint r = {from_db, to_db, 0};
+    if (from_db && to_db && strcasecmp(from_db, to_db) != 0) rp_query(&r, q);
+    return r.n;
+}
+
 void mv_table_signature(const CatTable *t, char *buf, size_t n) {
     StrBuf sb = STRBUF_INIT;
     const CatColumn *cols = t->kind == TABLE_VIEW ? t->view_cols : t->cols;

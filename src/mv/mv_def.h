@@ -53,6 +53,10 @@ typedef struct MvRef {
 } MvRef;
 void mv_query_refs(const Query *q, const char *default_db, Arena *a, MvRef **out, int *n);
 
+/* Replaces the database qualifier from_db (case-insensitive) by to_db in every table reference and column
+ * qualifier of q (restore into another database). Returns how many it replaced; to_db is borrowed. */
+int mv_query_repoint(Query *q, const char *from_db, const char *to_db);
+
 /* A signature of a table's columns (names, types, nullability; for views their exposed columns), hex text
  * in buf. Caller holds the catalog lock. */
 void mv_table_signature(const CatTable *t, char *buf, size_t n);

@@ -96,6 +96,11 @@ Status mv_sync_drop(Session *s, const DropMvStmt *d, bool *found, Error *err) MU
 /* Rows for SHOW MATERIALIZED VIEWS of the synchronous MVs of db (lock held). */
 typedef void (*MvRowFn)(void *ctx, const char *const *cells);
 void mv_sync_show_rows(const CatDatabase *db, MvRowFn fn, void *ctx);
+/* The build-job table (start-up) and one scheduler pass: runs pending build jobs, fills gaps. */
+Status mv_sync_init(Error *err) MUST_CHECK;
+void mv_sync_pass(void);
+/* Whether some base rowset version of t has no counterpart in index ipos (lock held). */
+bool mv_sync_has_gaps(const CatTable *t, int ipos);
 /* Fills the index's tablets with the rows of every base rowset version it does not cover yet. */
 Status mv_sync_fill(int64_t table_id, int64_t index_id, int64_t *rows_written, Error *err) MUST_CHECK;
 /* The rollup rewriter installed as exec_rollup_rewriter (mv_rewrite.c). */

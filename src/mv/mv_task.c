@@ -362,6 +362,7 @@ static void scheduler_pass(void) {
     for (int i = 0; i < c.ndue; i++) mv_task_submit(c.due[i]);
     free(c.deact);
     free(c.due);
+    mv_sync_pass();
 }
 
 static void *scheduler_main(void *arg) {
@@ -408,7 +409,7 @@ static void *scheduler_main(void *arg) {
 }
 
 Status mv_task_init(Error *err) {
-    if (meta_migrate("mv_task", 1, TASK_V1, err) || history_load(err)) return STATUS_ERROR;
+    if (meta_migrate("mv_task", 1, TASK_V1, err) || mv_sync_init(err) || history_load(err)) return STATUS_ERROR;
     g_stop = false;
     if (pthread_create(&g_thread, NULL, scheduler_main, NULL) != 0)
         return err_set(err, ERR_INTERNAL, "cannot start the materialized view scheduler thread");
