@@ -856,6 +856,198 @@ static Status try_decorrelate(Binder *b, const Expr *c, BColVec *cols, FromNode 
     return STATUS_OK;
 }
 
+/* A correlated scalar subquery `(SELECT agg(...) FROM ... WHERE inner = outer AND ...)` becomes a LEFT JOIN
+ * with `SELECT inner..., agg(...) AS __v FROM ... WHERE ... GROUP BY inner...` (at most one row per outer
+ * row, as the scalar subquery) and the expression reads that row's __v (count: 0 when no row matched).
+ * Returns the replacement expression, or NULL (no error) when the subquery has another shape. */
+static Status try_scalar(Binder *b, const Expr *e, BColVec *cols, FromNode **from, Expr **repl, Error *err) {
+    *repl = NULL;
+    Arena *a = b->a;
+    const Query *q = e->subquery;
+    if (q->nctes || q->body->kind != QB_SELECT || q->limit >= 0 || q->norder) return STATUS_OK;
+    const SelectCore *core = q->body->select;
+    if (!core->from || core->ngroup || core->having || !core->where || core->nitems != 1 || core->distinct ||
+        core->items[0].expr->kind == EXPR_STAR || !ast_has_agg(core->items[0].expr))
+        return STATUS_OK;
+    BColVec icols = {0};
+    FromNode *ifrom = NULL;
+    Status st = build_from(b, core->from, &icols, &ifrom, err);
+    free_from(ifrom);
+    if (st) {
+        vec_free(&icols);
+        return STATUS_ERROR;
+    }
+    Scope isc = {icols.items, 0, (int)icols.len, NULL};
+    Scope osc = {cols->items, 0, (int)cols->len, NULL};
+    AstVec conj = {0};
+    ast_conjuncts(core->where, &conj);
+    Expr *local = NULL;
+    Expr **inner = arena_alloc(a, sizeof(Expr *) * (conj.len + 1));
+    BExpr **outer = arena_alloc(a, sizeof(BExpr *) * (conj.len + 1));
+    int npairs = 0;
+    bool ok = true;
+    for (size_t i = 0; i < conj.len && ok; i++) {
+        const Expr *c = conj.items[i];
+        BExpr *x, *y;
+        if (trial_bind(b, &isc, c, &x)) {
+            local = ast_and(a, local, c);
+            continue;
+        }
+        ok = false;
+        if (c->kind == EXPR_BINARY && c->op == OP_EQ) {
+            if (trial_bind(b, &isc, c->left, &x) && trial_bind(b, &osc, c->right, &y)) {
+                inner[npairs] = c->left;
+                outer[npairs++] = y;
+                ok = true;
+            } else if (trial_bind(b, &isc, c->right, &x) && trial_bind(b, &osc, c->left, &y)) {
+                inner[npairs] = c->right;
+                outer[npairs++] = y;
+                ok = true;
+            }
+        }
+    }
+    vec_free(&conj);
+    vec_free(&icols);
+    if (!ok || npairs == 0) return STATUS_OK;
+    SelectCore *dc = arena_calloc(a, sizeof *dc);
+    dc->nitems = npairs + 1;
+    dc->items = arena_calloc(a, sizeof(SelectItem) * (size_t)dc->nitems);
+    dc->ngroup = npairs;
+    dc->group_by = arena_alloc(a, sizeof(Expr *) * (size_t)npairs);
+    for (int i = 0; i < npairs; i++) {
+        dc->items[i].expr = inner[i];
+        dc->items[i].alias = arena_sprintf(a, "__k%d", i);
+        dc->group_by[i] = inner[i];
+    }
+    dc->items[npairs].expr = core->items[0].expr;
+    dc->items[npairs].alias = "__v";
+    dc->from = core->from;
+    dc->where = local;
+    QueryBody *qb = arena_calloc(a, sizeof *qb);
+    qb->kind = QB_SELECT;
+    qb->select = dc;
+    Query *dq = arena_calloc(a, sizeof *dq);
+    dq->body = qb;
+    dq->limit = -1;
+    FromNode *leaf = arena_calloc(a, sizeof *leaf);
+    Binder sub = *b;
+    sub.depth++;
+    sub.outer = NULL;
+    memset(&sub.sources, 0, sizeof sub.sources);
+    st = plan_query(&sub, dq, &leaf->sub, err);
+    for (size_t i = 0; i < sub.sources.len; i++) vec_push(&b->sources, sub.sources.items[i]);
+    vec_free(&sub.sources);
+    if (st) return STATUS_ERROR;
+    const char *alias = arena_sprintf(a, "__sq%d", (int)cols->len);
+    leaf->lo = (int)cols->len;
+    for (int i = 0; i < leaf->sub.ncols; i++) {
+        BCol bc = {leaf->sub.names[i], alias, NULL, leaf->sub.types[i], true};
+        vec_push(cols, bc);
+    }
+    leaf->hi = (int)cols->len;
+    FromNode *j = arena_calloc(a, sizeof *j);
+    j->is_join = true;
+    j->jt = JOIN_LEFT;
+    j->l = *from;
+    j->r = leaf;
+    j->lo = (*from)->lo;
+    j->hi = leaf->hi;
+    for (int i = 0; i < npairs; i++) {
+        BExpr *col = bexpr_column(a, leaf->lo + i, leaf->sub.types[i], leaf->sub.names[i]);
+        BExpr *eq;
+        if (bind_compare(a, OP_EQ, outer[i], col, &eq, err)) return STATUS_ERROR;
+        vec_push(&j->conds, eq);
+    }
+    *from = j;
+    Expr *ref = arena_calloc(a, sizeof *ref);
+    ref->kind = EXPR_COLUMN;
+    ref->text = "__v";
+    ref->qual_table = (char *)alias;
+    ref->src = e->src;
+    const Expr *item = core->items[0].expr;
+    if (item->kind == EXPR_FUNC && item->text && !strcasecmp(item->text, "count")) {
+        /* count over no matching row is 0, not NULL */
+        Expr *zero = arena_calloc(a, sizeof *zero);
+        zero->kind = EXPR_INT;
+        zero->ival = 0;
+        zero->text = "0";
+        Expr *co = arena_calloc(a, sizeof *co);
+        co->kind = EXPR_FUNC;
+        co->text = "coalesce";
+        co->nargs = 2;
+        co->args = arena_alloc(a, sizeof(Expr *) * 2);
+        co->args[0] = ref;
+        co->args[1] = zero;
+        co->src = e->src;
+        ref = co;
+    }
+    *repl = ref;
+    return STATUS_OK;
+}
+
+/* Rewrites correlated scalar subqueries inside e (not inside other subqueries); returns e when unchanged. */
+static Status rewrite_scalars(Binder *b, const Expr *e, BColVec *cols, FromNode **from, const Expr **out,
+                              Error *err) {
+    *out = e;
+    if (!e) return STATUS_OK;
+    if (e->kind == EXPR_SUBQUERY) {
+        Expr *r;
+        if (try_scalar(b, e, cols, from, &r, err)) return STATUS_ERROR;
+        if (r) *out = r;
+        return STATUS_OK;
+    }
+    if (e->kind == EXPR_EXISTS || e->kind == EXPR_IN_SUBQUERY) {
+        if (e->kind == EXPR_IN_SUBQUERY) {
+            const Expr *l;
+            if (rewrite_scalars(b, e->left, cols, from, &l, err)) return STATUS_ERROR;
+            if (l != e->left) {
+                Expr *c = arena_memdup(b->a, e, sizeof *e);
+                c->left = (Expr *)l;
+                *out = c;
+            }
+        }
+        return STATUS_OK;
+    }
+    const Expr *l, *r, *t;
+    if (rewrite_scalars(b, e->left, cols, from, &l, err) || rewrite_scalars(b, e->right, cols, from, &r, err) ||
+        rewrite_scalars(b, e->third, cols, from, &t, err))
+        return STATUS_ERROR;
+    Expr **args = NULL;
+    bool changed = l != e->left || r != e->right || t != e->third;
+    for (int i = 0; i < e->nargs; i++) {
+        const Expr *x;
+        if (rewrite_scalars(b, e->args[i], cols, from, &x, err)) return STATUS_ERROR;
+        if (x != e->args[i]) {
+            if (!args) {
+                args = arena_alloc(b->a, sizeof(Expr *) * (size_t)e->nargs);
+                memcpy(args, e->args, sizeof(Expr *) * (size_t)e->nargs);
+            }
+            args[i] = (Expr *)x;
+            changed = true;
+        }
+    }
+    if (!changed) return STATUS_OK;
+    Expr *c = arena_memdup(b->a, e, sizeof *e);
+    c->left = (Expr *)l;
+    c->right = (Expr *)r;
+    c->third = (Expr *)t;
+    if (args) c->args = args;
+    *out = c;
+    return STATUS_OK;
+}
+
+/* Does the AST contain a scalar subquery (outside nested subqueries)? Cheap pre-check for rewrite_scalars. */
+static bool ast_has_scalar_subquery(const Expr *e) {
+    if (!e) return false;
+    if (e->kind == EXPR_SUBQUERY) return true;
+    if (e->kind == EXPR_EXISTS) return false;
+    if (ast_has_scalar_subquery(e->left) || ast_has_scalar_subquery(e->right) || ast_has_scalar_subquery(e->third))
+        return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (ast_has_scalar_subquery(e->args[i])) return true;
+    return false;
+}
+
 /* ---------------------------------------------------------------- SELECT */
 
 typedef struct OutCol {
@@ -928,8 +1120,37 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
         vec_free(&cols);
         return STATUS_ERROR;
     }
-    /* correlated [NOT] EXISTS / IN conjuncts of WHERE become semi/anti joins; the rest is bound below */
+    /* correlated scalar subqueries in WHERE, and in the select list when nothing aggregates here, become
+     * LEFT JOINs with grouped derived tables: their value is then an ordinary column */
     const Expr *where = core->where;
+    bool outer_agg = core->ngroup > 0 || core->having;
+    for (int i = 0; i < core->nitems && !outer_agg; i++) outer_agg = ast_has_agg(core->items[i].expr);
+    if (from) {
+        /* WHERE runs before any aggregation, so its subqueries can always become joins */
+        bool any = ast_has_scalar_subquery(where);
+        for (int i = 0; i < core->nitems && !outer_agg; i++) any |= ast_has_scalar_subquery(core->items[i].expr);
+        if (any) {
+            SelectCore *nc = arena_memdup(a, core, sizeof *core);
+            nc->items = arena_memdup(a, core->items, sizeof(SelectItem) * (size_t)(core->nitems ? core->nitems : 1));
+            Status rs = rewrite_scalars(b, where, &cols, &from, &where, err);
+            for (int i = 0; i < core->nitems && !rs && !outer_agg; i++) {
+                const Expr *x;
+                rs = rewrite_scalars(b, core->items[i].expr, &cols, &from, &x, err);
+                if (!rs && x != core->items[i].expr) {
+                    nc->items[i].expr = (Expr *)x;
+                    /* the column keeps the name the user's text gives it */
+                    if (!nc->items[i].alias && core->items[i].expr->src) nc->items[i].alias = core->items[i].expr->src;
+                }
+            }
+            if (rs) {
+                vec_free(&cols);
+                free_from(from);
+                return STATUS_ERROR;
+            }
+            core = nc;
+        }
+    }
+    /* correlated [NOT] EXISTS / IN conjuncts of WHERE become semi/anti joins; the rest is bound below */
     if (from && where && !ast_has_agg(where)) {
         AstVec wc = {0};
         ast_conjuncts(where, &wc);

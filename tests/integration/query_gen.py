@@ -222,10 +222,18 @@ class Generator:
         return "SELECT COUNT(*), SUM(f.qty), MIN(f.id) FROM fact f WHERE %s%s" % (
             sub, state["where"].replace(" WHERE ", " AND ", 1))
 
+    def q_scalar(self, dialect, state):
+        if self.rng.random() < 0.5:
+            return ("SELECT f.id, (SELECT COUNT(*) FROM dim x WHERE x.k1 = f.k1), "
+                    "(SELECT MAX(x.score) FROM dim x WHERE x.k1 = f.k1 AND x.grp > %d) FROM fact f%s ORDER BY f.id LIMIT 30"
+                    % (state["grp"], state["where"]))
+        return ("SELECT COUNT(*), SUM(f.qty) FROM fact f WHERE f.qty %% 10 > (SELECT AVG(x.grp) FROM dim x WHERE x.k1 = f.k1)%s"
+                % state["where"].replace(" WHERE ", " AND ", 1))
+
     def generate(self, n):
         shapes = [self.q_filter_rows, self.q_global_agg, self.q_group, self.q_group, self.q_join, self.q_join_rows,
                   self.q_subquery, self.q_union, self.q_derived, self.q_case, self.q_distinct, self.q_topn, self.q_cte,
-                  self.q_correlated]
+                  self.q_correlated, self.q_scalar]
         out = []
         for _ in range(n):
             shape = self.rng.choice(shapes)
@@ -252,7 +260,7 @@ class Generator:
                     "t": self.rng.randint(0, 50000),
                 }
                 texts[dialect] = shape(dialect, state)
-                ordered = shape in (self.q_join_rows, self.q_case, self.q_topn) or (
+                ordered = shape in (self.q_join_rows, self.q_case, self.q_topn, self.q_scalar) or (
                     shape in (self.q_group, self.q_filter_rows) and state["ordered"])
                 self.rng = saved
             out.append(Q(texts["cairn"], texts["sqlite"], ordered))

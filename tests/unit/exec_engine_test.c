@@ -261,6 +261,15 @@ TEST(correlated) {
     CHECK_STR(q("select d.name from dept d where exists (select 1 from emp e where e.dept = d.id and e.salary > 1800) and d.id > 0"),
               "eng");
     CHECK_STR(q("select count(*) from big b where not exists (select 1 from big c where c.k = b.k + 1)"), "1");
+    CHECK_STR(q("select d.name, (select count(*) from emp e where e.dept = d.id) from dept d order by d.id"),
+              "eng|2\nops|2\nlaw|0");
+    CHECK_STR(q("select e.name, (select max(d.name) from dept d where d.id = e.dept) as dn from emp e order by e.id"),
+              "ann|eng\nbob|eng\ncid|ops\ndan|NULL\neve|NULL\nfay|ops");
+    CHECK_STR(q("select e.name from emp e where e.salary > (select avg(x.salary) from emp x where x.dept = e.dept) order by 1"),
+              "bob");
+    CHECK_STR(q("select e.name from emp e where 1 < (select count(*) from emp x where x.dept = e.dept and x.salary > 1000) order by 1"),
+              "ann\nbob\ncid\nfay");
+    CHECK_STR(q("select e.name from emp e where e.id = (select d.id from dept d where d.id = e.dept)"), "ERR 1235");
     const char *r = q("explain select name from emp e where not exists (select 1 from dept d where d.id = e.dept)");
     CHECK(strstr(r, "HASH JOIN (LEFT ANTI, eq: [e.dept = __k0])") != NULL);
     if (!strstr(r, "LEFT ANTI")) fprintf(stderr, "%s\n", r);
