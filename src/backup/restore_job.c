@@ -384,7 +384,10 @@ static Status step_plan(BrJob *j, Repo *r, Error *err) {
                 st = err_set(err, ERR_COMMON, "Table %s's state is not NORMAL: RESTORE", target);
         }
         catalog_unlock();
-        if (!st) st = have ? plan_existing(&pl, mo, so, target, have_id, have, err) : plan_new(&pl, mo, so, target, err);
+        if (!st && have && mv_restore_keeps_existing(have, mo)) /* StarRocks: an active MV is not overwritten */
+            log_info("restore job %lld: materialized view %s exists and is active: kept", (long long)j->id, target);
+        else if (!st)
+            st = have ? plan_existing(&pl, mo, so, target, have_id, have, err) : plan_new(&pl, mo, so, target, err);
         json_decref(have);
     }
     int64_t total = 0;

@@ -7,6 +7,7 @@
 #define CAIRN_MV_MV_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util/error.h"
@@ -22,6 +23,9 @@ void mv_module_stop(void);
  * MV and view comes after the tables, MVs and views of the backup it reads; base tables outside the backup
  * are logged as warnings. Consumes objs. */
 json_t *mv_backup_order(int64_t db_id, json_t *objs);
+/* RESTORE, planning: whether an existing object (its catalog_table_to_json form) is an active async MV that a
+ * snapshot MV (its manifest object) must not overwrite. */
+bool mv_restore_keeps_existing(const json_t *have, const json_t *snapshot_obj);
 /* RESTORE, after the switch: for the restored objects (the job's spec "objects", names or aliases) of
  * database db_id, re-points definitions from source_db to the target database, re-binds each MV to its base
  * tables and activates it when they all exist (inactive with the reason otherwise), and re-submits refresh

@@ -87,6 +87,17 @@ json_t *mv_backup_order(int64_t db_id, json_t *objs) {
 
 /* ---------------------------------------------------------------- RESTORE: re-binding and activation */
 
+bool mv_restore_keeps_existing(const json_t *have, const json_t *snapshot_obj) {
+    const char *hk = json_string_value(json_object_get(have, "kind"));
+    const char *sk = json_string_value(json_object_get(snapshot_obj, "kind"));
+    if (!hk || !sk || strcmp(hk, "MATERIALIZED_VIEW") != 0 || strcmp(sk, "MATERIALIZED_VIEW") != 0) return false;
+    MvDef d;
+    Error err = ERROR_INIT;
+    bool active = !mv_def_parse(json_string_value(json_object_get(have, "mv")), &d, &err) && d.active;
+    mv_def_free(&d);
+    return active;
+}
+
 /* Re-points t's definition from source_db to the target database (write lock held). */
 static Status repoint_definition(CatTable *t, const char *source_db, const char *target_db, bool *changed,
                                  Error *err) {

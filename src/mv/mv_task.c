@@ -261,6 +261,8 @@ typedef struct Deact {
 
 typedef struct PassCtx {
     int64_t now;
+    int64_t *seen; /* every async MV the pass saw */
+    int nseen, capseen;
     Deact *deact;
     int ndeact, capdeact;
     int64_t *due;
@@ -285,7 +287,14 @@ static int64_t start_ms(const char *text) {
 static void pass_table(PassCtx *c, const CatTable *t) {
     MvDef d;
     Error err = ERROR_INIT;
-    if (t->kind != TABLE_MV || t->state != TABLE_NORMAL || mv_def_of(t, &d, &err)) return;
+    if (t->kind != TABLE_MV) return;
+    if (c->nseen == c->capseen) {
+        c->capseen = c->capseen ? c->capseen * 2 : 16;
+        c->seen = realloc(c->seen, sizeof *c->seen * (size_t)c->capseen);
+        if (!c->seen) abort();
+    }
+    c->seen[c->nseen++] = t->id;
+    if (t->state != TABLE_NORMAL || mv_def_of(t, &d, &err)) return;
     char why[512];
     if (d.active && !mv_bases_valid(&d, why, sizeof why)) {
         if (c->ndeact == c->capdeact) {
@@ -360,6 +369,18 @@ static void scheduler_pass(void) {
     catalog_unlock();
     for (int i = 0; i < c.ndeact; i++) deactivate(c.deact[i].id, c.deact[i].reason);
     for (int i = 0; i < c.ndue; i++) mv_task_submit(c.due[i]);
+    /* MVs dropped with their database (or by DROP TABLE) leave a slot and a history: forget them */
+    int64_t gone[16];
+    int ngone = 0;
+    pthread_mutex_lock(&g_mu);
+    for (int i = 0; i < g_nslots && ngone < 16; i++) {
+        bool seen = false;
+        for (int k = 0; k < c.nseen && !seen; k++) seen = c.seen[k] == g_slots[i].mv_id;
+        if (!seen && !g_slots[i].running && !g_slots[i].pending) gone[ngone++] = g_slots[i].mv_id;
+    }
+    pthread_mutex_unlock(&g_mu);
+    for (int i = 0; i < ngone; i++) mv_task_forget(gone[i]);
+    free(c.seen);
     free(c.deact);
     free(c.due);
     mv_sync_pass();

@@ -163,6 +163,16 @@ with Cairnd("mv-backup") as srv:
     tap.eq(table_digest(c, "cust_totals", order_by="1, 2"), before["cust_totals"],
            "after ACTIVE and its refresh the MV has the original rows")
 
+    # an existing active MV is not overwritten by a restore (StarRocks' rule)
+    execute(c, "INSERT INTO t_orders VALUES (2000, 1, 1.00, '2024-01-09')")
+    execute(c, "REFRESH MATERIALIZED VIEW cust_totals WITH SYNC MODE")
+    current = table_digest(c, "cust_totals", order_by="1, 2")
+    execute(c, "RESTORE SNAPSHOT shop.s1 FROM r ON (cust_totals) PROPERTIES ('backup_timestamp' = '%s')" % ts)
+    row = wait_job(c, "RESTORE", "shop")
+    tap.eq(row["State"], "FINISHED", "RESTORE onto an existing active MV finishes")
+    tap.ok(current != before["cust_totals"] and table_digest(c, "cust_totals", order_by="1, 2") == current,
+           "the existing active MV keeps its rows")
+
     # ---------------------------------------------------------------- migration to a second cairnd, new name
     with Cairnd("mv-backup-b") as srv2:
         c2 = srv2.connect()
