@@ -55,6 +55,13 @@ def create_source(c):
     execute(c, "REFRESH MATERIALIZED VIEW cust_totals WITH SYNC MODE")
     execute(c, "CREATE VIEW big_orders AS SELECT id, amount FROM shop.t_orders WHERE amount > 90")
     execute(c, "CREATE VIEW top_cust AS SELECT name, total FROM cust_totals WHERE total > 2000")
+    # an MV reading a table of another database, which a backup of shop does not carry
+    execute(c, "CREATE DATABASE other")
+    execute(c, "CREATE TABLE other.dims (id INT, label VARCHAR(10)) DISTRIBUTED BY HASH(id) BUCKETS 1")
+    execute(c, "INSERT INTO other.dims VALUES (0, 'zero'), (1, 'one'), (2, 'two')")
+    execute(c, "CREATE MATERIALIZED VIEW ext_mv REFRESH MANUAL AS SELECT d.label, COUNT(*) AS n "
+               "FROM t_orders o JOIN other.dims d ON o.cust = d.id GROUP BY d.label")
+    execute(c, "REFRESH MATERIALIZED VIEW ext_mv WITH SYNC MODE")
 
 
 def definitions(c):
@@ -91,6 +98,9 @@ with Cairnd("mv-backup") as srv:
     row = wait_job(c, "BACKUP", "shop")
     tap.eq(row["State"], "FINISHED", "BACKUP DATABASE with MVs and views finishes")
     ts = snapshot_timestamp(c, "r", "s1")
+    tap.ok("ext_mv reads other.dims, which is in another database and is not part of the backup" in srv.log(),
+           "a base table outside the database is a warning in the log")
+    ext_before = table_digest(c, "ext_mv", order_by="1")
 
     manifest = None
     for root, _dirs, files in os.walk(os.path.join(repo_dir, "__cairn_repository_r", "snapshots", "s1")):
@@ -117,6 +127,9 @@ with Cairnd("mv-backup") as srv:
     mv = mv_row(c, "shop", "cust_totals")
     tap.eq((mv["is_active"], mv["inactive_reason"], mv["refresh_type"]), ("true", "", "ASYNC"),
            "SHOW MATERIALIZED VIEWS: the restored async MV is active")
+    tap.eq(mv_row(c, "shop", "ext_mv")["is_active"], "true",
+           "an MV whose base table in another database is still there is active after the restore")
+    tap.eq(table_digest(c, "ext_mv", order_by="1"), ext_before, "and it has its rows")
     sync = mv_row(c, "shop", "orders_by_cust")
     tap.eq((sync["refresh_type"], sync["is_active"]), ("ROLLUP", "true"), "the synchronous MV came back with its table")
     tap.ok(explain_uses_rollup(c), "the aggregate query reads the restored synchronous MV")
@@ -192,6 +205,11 @@ with Cairnd("mv-backup") as srv:
                view_sql)
         mv = mv_row(c2, "shop2", "cust_totals")
         tap.eq(mv["is_active"], "true", "the migrated MV is active on the second server")
+        ext = mv_row(c2, "shop2", "ext_mv")
+        tap.ok(ext["is_active"] == "false" and ext["inactive_reason"].endswith("backup or restore:other.dims"),
+               "an MV whose other-database base table is not on the second server is inactive, naming it",
+               ext["inactive_reason"])
+        tap.eq(table_digest(c2, "ext_mv", order_by="1"), ext_before, "the inactive migrated MV keeps its rows")
         execute(c2, "REFRESH MATERIALIZED VIEW cust_totals WITH SYNC MODE")
         tap.eq(table_digest(c2, "cust_totals", order_by="1, 2"), before["cust_totals"],
                "the migrated MV refreshes to the same rows")
