@@ -616,7 +616,8 @@ void mv_sync_pass(void) {
         job_finish(jobs[i].id, jobs[i].table_id, jobs[i].index_id, "FINISHED", "");
         log_info("synchronous materialized view job %lld finished: %lld rows", (long long)jobs[i].id, (long long)rows);
     }
-    /* loads that opened before an index existed and committed after it: fill what they left out */
+    /* loads that opened before an index existed and committed after it: fill what they left out; an index
+     * still building without a job here (restored from a backup taken while it was built): finish it */
     PendingJob gaps[16];
     int ngaps = 0;
     catalog_rdlock();
@@ -626,8 +627,8 @@ void mv_sync_pass(void) {
             const CatTable *t = db->tables[k];
             if (t->kind != TABLE_OLAP || t->state != TABLE_NORMAL) continue;
             for (int x = 1; x < t->nindexes && ngaps < 16; x++)
-                if (t->indexes[x]->state == INDEX_NORMAL && mv_sync_has_gaps(t, x))
-                    gaps[ngaps++] = (PendingJob){0, t->id, t->indexes[x]->id};
+                if (t->indexes[x]->state == INDEX_BUILDING || mv_sync_has_gaps(t, x))
+                    gaps[ngaps++] = (PendingJob){t->indexes[x]->state == INDEX_BUILDING, t->id, t->indexes[x]->id};
         }
     }
     catalog_unlock();
@@ -636,5 +637,7 @@ void mv_sync_pass(void) {
         Error e = ERROR_INIT;
         if (mv_sync_fill(gaps[i].table_id, gaps[i].index_id, &rows, &e))
             log_warn("synchronous materialized view of table %lld: filling a gap: %s", (long long)gaps[i].table_id, e.msg);
+        else if (gaps[i].id) /* id 1 marks a building index: usable now */
+            job_finish(0, gaps[i].table_id, gaps[i].index_id, "FINISHED", "");
     }
 }
