@@ -651,6 +651,24 @@ static int parallel_degree(Binder *b, FromNode *from, FromNode **drv) {
     return (int)n;
 }
 
+/* Are the groups of a parallel aggregation disjoint between workers? They are when the group keys include the
+ * driving table's HASH distribution columns (and its partition column, if it has several partitions): the
+ * workers split that table by tablet, so each key's rows all reach one worker, whose aggregate is final. */
+static bool keys_colocated(const FromNode *drv, BExpr **keys, int nkeys) {
+    const ExecTable *t = drv->table;
+    if (!t || t->ndist == 0) return false;
+    int need = t->ndist + (t->partitioned && t->nparts > 1 ? 1 : 0);
+    int *cols = t->dist_cols;
+    for (int c = 0; c < need; c++) {
+        int col = c < t->ndist ? cols[c] : t->part_col;
+        if (col < 0) return false;
+        bool found = false;
+        for (int k = 0; k < nkeys && !found; k++) found = keys[k]->kind == BE_COLUMN && keys[k]->col == drv->lo + col;
+        if (!found) return false;
+    }
+    return true;
+}
+
 /* Parallel aggregation: each worker aggregates its share (partial), the gathered partial rows are aggregated
  * again (final), and a projection restores the one-phase layout (keys, then one column per aggregate). */
 static Operator *parallel_agg(Binder *b, Operator **kids, int nk, BExpr **kx, int nkeys, AggCall *calls,
@@ -1323,9 +1341,11 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
     Operator *op;
     int nk = 1;
     Operator **kids = NULL;
+    FromNode *drv_node = NULL;
     if (from) {
         FromNode *drv;
         nk = parallel_degree(b, from, &drv);
+        drv_node = drv;
         if (drv) drv->split = true;
         kids = arena_alloc(a, sizeof(Operator *) * (size_t)nk);
         for (int i = 0; i < nk; i++)
@@ -1337,7 +1357,8 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
     }
     bool distinct_aggs = false;
     for (int i = 0; i < ag.ncalls; i++) distinct_aggs |= ag.calls[i].distinct;
-    if (nk > 1 && is_agg && distinct_aggs) { /* DISTINCT sets do not merge: workers only scan and filter */
+    bool colocated = nk > 1 && is_agg && keys.len && keys_colocated(drv_node, keys.items, (int)keys.len);
+    if (nk > 1 && is_agg && distinct_aggs && !colocated) { /* DISTINCT sets do not merge: workers only scan */
         kids[0] = op_gather(a, kids, nk);
         nk = 1;
     }
@@ -1353,7 +1374,10 @@ static Status plan_select(Binder *b, const SelectCore *core, const OrderItem *or
         for (size_t i = 0; i < keys.len; i++) kx[i] = remap(a, keys.items[i], map);
         for (int i = 0; i < ag.ncalls; i++)
             if (ag.calls[i].arg) ag.calls[i].arg = remap(a, ag.calls[i].arg, map);
-        if (nk > 1) {
+        if (colocated) {
+            for (int i = 0; i < nk; i++) kids[i] = op_agg(a, kids[i], kx, (int)keys.len, ag.calls, ag.ncalls);
+            op = op_gather(a, kids, nk);
+        } else if (nk > 1) {
             op = parallel_agg(b, kids, nk, kx, (int)keys.len, ag.calls, ag.ncalls, err);
             if (!op) {
                 st = STATUS_ERROR;

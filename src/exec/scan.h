@@ -73,6 +73,9 @@ struct ExecTable {
     ExecPartition *parts;
     int nparts;
     bool partitioned; /* false: the table's single implicit partition */
+    /* HASH distribution: rows with equal values of these columns are in the same tablet of a partition */
+    int *dist_cols;
+    int ndist;
     /* Opens a source over the selected partitions (indexes into parts; all when sel == NULL). */
     Status (*make_source)(ExecTable *t, const int *sel, int nsel, Arena *a, ScanSource **out, Error *err);
     void *impl;

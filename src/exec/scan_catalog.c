@@ -216,6 +216,10 @@ Status scan_catalog_resolve(Session *s, const char *db, const char *name, Arena 
         et->col_types[i] = t->cols[i].type;
     }
     fill_partitions(t, et, a);
+    if (t->dist_type == DIST_HASH && t->ndist_cols > 0) {
+        et->dist_cols = arena_memdup(a, t->dist_cols, sizeof(int) * (size_t)t->ndist_cols);
+        et->ndist = t->ndist_cols;
+    }
     CatTableRef *ref = arena_calloc(a, sizeof *ref);
     ref->table_id = t->id;
     ref->keys = t->keys;
