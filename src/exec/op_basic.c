@@ -49,6 +49,21 @@ ColumnVector *vec_gather(Arena *a, const ColumnVector *src, const uint32_t *sel,
         for (uint32_t i = 0; i < n; i++) d[i] = s[sel[i]];
         break;
     }
+    case 2: {
+        const uint16_t *s = src->data;
+        uint16_t *d = v->data;
+        for (uint32_t i = 0; i < n; i++) d[i] = s[sel[i]];
+        break;
+    }
+    case 16: { /* Slice, LARGEINT, DECIMAL: two words (a memcpy of a runtime size is a call per row) */
+        const uint64_t *s = src->data;
+        uint64_t *d = v->data;
+        for (uint32_t i = 0; i < n; i++) {
+            d[2 * i] = s[2 * (size_t)sel[i]];
+            d[2 * i + 1] = s[2 * (size_t)sel[i] + 1];
+        }
+        break;
+    }
     default:
         for (uint32_t i = 0; i < n; i++) memcpy((char *)v->data + i * cs, (const char *)src->data + sel[i] * cs, cs);
     }
@@ -241,6 +256,7 @@ typedef struct FilterState {
     BExpr *pred;
     BExpr **conj; /* the predicate's top-level conjuncts, evaluated one after another */
     int nconj;
+    uint8_t *need; /* nconj x ncols: columns read by conjuncts c and later */
     Arena *arena;
 } FilterState;
 
@@ -260,17 +276,37 @@ static Batch *gather_batch(Arena *a, const Batch *in, const uint32_t *sel, uint3
     return b;
 }
 
-/* Conjuncts run one at a time over the rows still alive: when few rows survive, the batch is compacted
- * first so later (often costlier) conjuncts touch only those rows. */
+static void mark_cols(const BExpr *e, uint8_t *used, int ncols) {
+    if (e->kind == BE_COLUMN) {
+        if (e->col >= 0 && e->col < ncols) used[e->col] = 1;
+        return;
+    }
+    for (int i = 0; i < e->nargs; i++) mark_cols(e->args[i], used, ncols);
+}
+
+/* Conjuncts run one at a time over the rows still alive. When few survive, the columns later conjuncts read
+ * are compacted to those rows (the others are not touched), and the batch is gathered once at the end. */
 static Status filter_batch(FilterState *s, Batch *in, Batch **out, Error *err) {
     EvalCtx ec = {s->arena};
     Batch *cur = in;
+    uint32_t *orig = NULL; /* row of `in` for each row of cur (NULL: the same) */
     uint32_t *sel = NULL, nalive = in->nrows;
     uint32_t *pass = arena_alloc(s->arena, sizeof(uint32_t) * (in->nrows ? in->nrows : 1));
     uint8_t *mark = NULL;
     for (int c = 0; c < s->nconj; c++) {
         if (sel && nalive < cur->nrows / 10 * 7) {
-            cur = gather_batch(s->arena, cur, sel, nalive);
+            Batch *nb = arena_calloc(s->arena, sizeof *nb);
+            nb->ncols = in->ncols;
+            nb->nrows = nalive;
+            nb->arena = s->arena;
+            nb->cols = arena_calloc(s->arena, sizeof(ColumnVector *) * (size_t)(in->ncols ? in->ncols : 1));
+            const uint8_t *need = s->need + (size_t)c * (size_t)in->ncols;
+            for (int k = 0; k < in->ncols; k++)
+                if (need[k]) nb->cols[k] = vec_gather(s->arena, cur->cols[k], sel, nalive);
+            uint32_t *no = arena_alloc(s->arena, sizeof(uint32_t) * (nalive ? nalive : 1));
+            for (uint32_t i = 0; i < nalive; i++) no[i] = orig ? orig[sel[i]] : sel[i];
+            orig = no;
+            cur = nb;
             sel = NULL;
         }
         uint32_t np;
@@ -295,11 +331,13 @@ static Status filter_batch(FilterState *s, Batch *in, Batch **out, Error *err) {
             return STATUS_OK;
         }
     }
-    if (!sel || nalive == cur->nrows) {
-        *out = cur;
+    if (!orig && (!sel || nalive == in->nrows)) {
+        *out = in;
         return STATUS_OK;
     }
-    *out = gather_batch(s->arena, cur, sel, nalive);
+    if (orig)
+        for (uint32_t i = 0; i < nalive; i++) sel[i] = orig[sel[i]];
+    *out = gather_batch(s->arena, in, sel, nalive);
     return STATUS_OK;
 }
 
@@ -346,6 +384,13 @@ Operator *op_filter(Arena *a, Operator *child, BExpr *pred) {
         s->conj = arena_alloc(a, sizeof(BExpr *));
         s->conj[0] = pred;
         s->nconj = 1;
+    }
+    int nc = child->ncols;
+    s->need = arena_calloc(a, (size_t)s->nconj * (size_t)(nc ? nc : 1));
+    for (int c = s->nconj - 1; c >= 0; c--) {
+        uint8_t *row = s->need + (size_t)c * (size_t)nc;
+        if (c + 1 < s->nconj) memcpy(row, row + nc, (size_t)nc);
+        mark_cols(s->conj[c], row, nc);
     }
     op->state = s;
     op->ncols = child->ncols;

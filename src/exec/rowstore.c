@@ -56,7 +56,18 @@ ColumnVector *rowstore_gather(Arena *a, const RowStore *rs, int col, const uint3
         }
         const ColumnVector *src = rowstore_chunk(rs, r)->cols[col];
         uint32_t off = rowstore_off(r);
-        memcpy((char *)v->data + i * cs, (const char *)src->data + off * cs, cs);
+        /* fixed sizes: a memcpy of a runtime size would be a library call per row */
+        switch (cs) {
+        case 1: ((uint8_t *)v->data)[i] = ((const uint8_t *)src->data)[off]; break;
+        case 2: ((uint16_t *)v->data)[i] = ((const uint16_t *)src->data)[off]; break;
+        case 4: ((uint32_t *)v->data)[i] = ((const uint32_t *)src->data)[off]; break;
+        case 8: ((uint64_t *)v->data)[i] = ((const uint64_t *)src->data)[off]; break;
+        case 16:
+            ((uint64_t *)v->data)[2 * i] = ((const uint64_t *)src->data)[2 * (size_t)off];
+            ((uint64_t *)v->data)[2 * i + 1] = ((const uint64_t *)src->data)[2 * (size_t)off + 1];
+            break;
+        default: memcpy((char *)v->data + i * cs, (const char *)src->data + off * cs, cs);
+        }
         if (src->nulls && src->nulls[off]) {
             colvec_ensure_nulls(v);
             v->nulls[i] = 1;
