@@ -364,8 +364,10 @@ void backup_job_run(BrJob *j) {
         }
         if (br_shutting_down()) break;
         if (br_job_cancelled(j)) continue;
-        /* Writing the info file is retried until the timeout, as StarRocks does; other failures end the job. */
-        if (s == JS_UPLOAD_INFO && ++failures < 1000 && err.code != ERR_CORRUPT) {
+        /* Writing the info file is retried until the timeout when the storage may recover (StarRocks retries it
+         * whatever the error); refused credentials, missing buckets and other failures end the job at once. */
+        ErrClass cls = err_class(err.code);
+        if (s == JS_UPLOAD_INFO && ++failures < 1000 && (cls == ERRCLASS_TRANSIENT || cls == ERRCLASS_IO)) {
             br_job_task_error(j, "%s", err.msg);
             log_warn("backup job %lld: %s (retrying)", (long long)j->id, err.msg);
             clock_sleep_ms(failures < 10 ? 500 : 5000);
