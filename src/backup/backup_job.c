@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup/access_backup.h"
 #include "backup/br_files.h"
 #include "backup/job.h"
 #include "backup/manifest.h"
@@ -247,11 +248,14 @@ static void local_job_dir(const BrJob *j, StrBuf *out) {
     sb_appendf(out, "%s/backup/%lld", config_get("data_dir"), (long long)j->id);
 }
 
-static Status step_save_meta(BrJob *j, Error *err) {
+static Status step_save_meta(BrJob *j, Repo *r, Error *err) {
     BrFileList files;
     if (br_files_load(j->id, &files, err)) return STATUS_ERROR;
     json_t *manifest = NULL;
     Status st = manifest_build(j, &files, &manifest, err);
+    json_t *access = NULL;
+    if (!st && json_is_true(json_object_get(j->spec, "include_users"))) st = access_backup_save(j, r, &access, err);
+    if (access) json_object_set_new(manifest, "access", access);
     StrBuf dir = STRBUF_INIT, path = STRBUF_INIT;
     local_job_dir(j, &dir);
     sb_appendf(&path, "%s/manifest.json", sb_str(&dir));
@@ -354,7 +358,7 @@ void backup_job_run(BrJob *j) {
         case JS_SNAPSHOTING: st = step_snapshot(j, &err); break;
         case JS_UPLOAD_SNAPSHOT:
         case JS_UPLOADING: st = step_upload(j, r, &err); break;
-        case JS_SAVE_META: st = step_save_meta(j, &err); break;
+        case JS_SAVE_META: st = step_save_meta(j, r, &err); break;
         case JS_UPLOAD_INFO: st = step_upload_info(j, r, &err); break;
         default: st = err_set(&err, ERR_INTERNAL, "backup job in state %s", br_state_name(s));
         }

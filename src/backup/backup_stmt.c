@@ -152,6 +152,7 @@ static Status backup_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
     /* properties */
     int64_t timeout = config_get_int("backup_job_default_timeout_ms") / 1000;
     const char *compression = "none", *key_text = NULL;
+    bool include_users = false;
     StrBuf unknown = STRBUF_INIT;
     for (int i = 0; i < b->props.n; i++) {
         const Property *p = &b->props.items[i];
@@ -173,6 +174,11 @@ static Status backup_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
             else {
                 sb_free(&unknown);
                 return err_set(err, ERR_COMMON, "Invalid compression: %s (use \"zstd\" or \"none\")", p->value);
+            }
+        } else if (str_ieq(p->key, "include_users")) {
+            if (!str_to_bool(p->value, &include_users)) {
+                sb_free(&unknown);
+                return err_set(err, ERR_COMMON, "Invalid include_users value: %s (use \"true\" or \"false\")", p->value);
             }
         } else if (str_ieq(p->key, "encryption_key")) {
             if (!*p->value) {
@@ -236,6 +242,7 @@ static Status backup_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
     json_object_set_new(j->spec, "compression", json_string(compression));
     json_object_set_new(j->spec, "encrypted", json_boolean(key_text != NULL));
     json_object_set_new(j->spec, "whole_database", json_boolean(b->nobjs == 0));
+    if (include_users) json_object_set_new(j->spec, "include_users", json_true());
     if (key_text) {
         io_crypt_key_from_passphrase(key_text, j->key);
         j->has_key = true;

@@ -218,6 +218,10 @@ json_t *info_build(const BrJob *j, const json_t *m, const char *text, size_t len
     json_object_set(info, "compression", json_object_get(m, "compression"));
     if (json_object_get(m, "encryption")) json_object_set(info, "encryption", json_object_get(m, "encryption"));
     json_object_set_new(info, "backup_objects", brief_objects(m));
+    const json_t *acc = json_object_get(m, "access");
+    if (acc)
+        json_object_set_new(info, "access", json_pack("{s:O, s:O}", "users", json_object_get(acc, "users"), "roles",
+                                                      json_object_get(acc, "roles")));
     json_object_set_new(info, "backup_result", json_string("succeed"));
     return info;
 }
@@ -225,7 +229,7 @@ json_t *info_build(const BrJob *j, const json_t *m, const char *text, size_t len
 json_t *info_brief(const json_t *info) {
     json_t *b = json_object();
     const char *keys[] = {"name", "database", "backup_time", "backup_result", "cairn_version", "files", "bytes",
-                          "stored_bytes", "compression", "encryption"};
+                          "stored_bytes", "compression", "encryption", "access"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         json_t *v = json_object_get(info, keys[i]);
         if (v) json_object_set(b, keys[i], v);

@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "backup/access_backup.h"
 #include "backup/br_files.h"
 #include "backup/job.h"
 #include "backup/manifest.h"
@@ -400,6 +401,8 @@ static Status step_plan(BrJob *j, Repo *r, Error *err) {
             json_object_set(j->work, "partitions", pl.parts);
             json_object_set(j->work, "rowsets", pl.rowsets);
             json_object_set_new(j->work, "compression", json_string(jstr(pl.manifest, "compression")));
+            if (json_object_get(pl.manifest, "access"))
+                json_object_set(j->work, "access", json_object_get(pl.manifest, "access"));
             pthread_mutex_unlock(&j->mu);
             j->t1_ms = clock_now_ms();
             atomic_store(&j->files_total, pl.files.n);
@@ -577,7 +580,7 @@ static void restore_finish_mvs(BrJob *j) {
     pthread_mutex_unlock(&j->mu);
 }
 
-static Status step_commit(BrJob *j, Error *err) {
+static Status step_commit(BrJob *j, Repo *r, Error *err) {
     const json_t *parts = json_object_get(j->work, "partitions");
     int n = (int)json_array_size(parts);
     int64_t *ids = calloc((size_t)(n ? n : 1), sizeof *ids), *versions = calloc((size_t)(n ? n : 1), sizeof *versions);
@@ -589,6 +592,15 @@ static Status step_commit(BrJob *j, Error *err) {
     free(ids);
     free(versions);
     if (st) return st;
+    /* users and grants come after the data is switched in; a failure is reported and does not undo the restore */
+    const json_t *access = json_object_get(j->work, "access");
+    if (json_is_true(json_object_get(j->spec, "restore_users")) && access) {
+        Error e = ERROR_INIT;
+        if (access_backup_restore(j, r, access, &e)) {
+            br_job_task_error(j, "restoring users: %s", e.msg);
+            log_warn("restore job %lld: restoring users: %s", (long long)j->id, e.msg);
+        }
+    }
     Error e2 = ERROR_INIT;
     if (br_files_delete(j->id, &e2)) log_warn("restore job %lld: %s", (long long)j->id, e2.msg);
     restore_finish_mvs(j);
@@ -632,7 +644,7 @@ void restore_job_run(BrJob *j) {
         case JS_DOWNLOAD:
         case JS_DOWNLOADING: st = step_download(j, r, &err); break;
         case JS_COMMIT: st = step_ready(j, &err); break;
-        case JS_COMMITTING: st = step_commit(j, &err); break;
+        case JS_COMMITTING: st = step_commit(j, r, &err); break;
         default: st = err_set(&err, ERR_INTERNAL, "restore job in state %s", br_state_name(s));
         }
         if (!st) continue;

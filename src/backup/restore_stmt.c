@@ -163,7 +163,7 @@ Status restore_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
     /* properties */
     const char *ts = NULL, *key_text = NULL;
     int64_t repl = 1, timeout = config_get_int("backup_job_default_timeout_ms") / 1000;
-    bool allow_load = false;
+    bool allow_load = false, restore_users = false;
     StrBuf unknown = STRBUF_INIT;
     Status st = STATUS_OK;
     for (int i = 0; i < r->props.n && !st; i++) {
@@ -187,6 +187,9 @@ Status restore_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
             if (!str_to_int64(p->value, &iv)) st = err_set(err, ERR_COMMON, "Invalid meta version format: %s", p->value);
         } else if (str_ieq(p->key, "encryption_key")) {
             key_text = p->value;
+        } else if (str_ieq(p->key, "restore_users")) {
+            if (!str_to_bool(p->value, &restore_users))
+                st = err_set(err, ERR_COMMON, "Invalid restore_users value: %s (use \"true\" or \"false\")", p->value);
         } else if (str_ieq(p->key, "reserve_replica") || str_ieq(p->key, "reserve_dynamic_partition_enable") ||
                    str_ieq(p->key, "atomic_restore") || str_ieq(p->key, "clean_tables") ||
                    str_ieq(p->key, "clean_partitions")) {
@@ -218,6 +221,9 @@ Status restore_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
     const char *target = r->target_db ? r->target_db : r->src_db ? r->src_db : r->db ? r->db : (*s->db ? s->db : snap_db);
     if (!st && (!target || !*target)) st = err_set(err, ERR_NO_DB, "No database selected");
     if (!st) st = resolve_objects(r, m, objs, err);
+    if (!st && restore_users && !json_object_get(m, "access"))
+        st = err_set(err, ERR_COMMON, "Snapshot %s holds no users: back up with PROPERTIES (\"include_users\" = \"true\")",
+                     r->label);
     const json_t *enc = st ? NULL : json_object_get(m, "encryption");
     uint8_t key[32];
     if (!st && enc && !key_text)
@@ -266,6 +272,7 @@ Status restore_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
     json_object_set_new(j->spec, "replication_num", json_integer(repl));
     json_object_set_new(j->spec, "allow_load", json_boolean(allow_load));
     json_object_set_new(j->spec, "encrypted", json_boolean(enc != NULL));
+    if (restore_users) json_object_set_new(j->spec, "restore_users", json_true());
     if (snap_db) json_object_set_new(j->spec, "source_database", json_string(snap_db));
     if (key_text) {
         memcpy(j->key, key, 32);

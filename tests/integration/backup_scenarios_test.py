@@ -140,6 +140,34 @@ with Cairnd("br-scen", conf={"backup_min_timeout_s": "1"}) as srv:
     tap.ok(job["State"] == "CANCELLED" and "is damaged" in job["Status"] and os.path.basename(newest) in job["Status"],
            "a backup refuses a local file whose content changed since it was written", job["Status"])
 
+    # ---------------------------------------------------------------- users, roles and grants travel on request
+    execute(c, "CREATE ROLE analyst")
+    execute(c, "GRANT SELECT ON big.* TO ROLE analyst")
+    execute(c, "CREATE USER 'ann'@'%' IDENTIFIED BY 's3cret-pass'")
+    execute(c, "GRANT analyst TO USER 'ann'@'%'")
+    execute(c, "GRANT INSERT ON big.months TO 'ann'@'%'")
+    grants_before = sorted(r[2] for r in execute(c, "SHOW GRANTS FOR 'ann'@'%'"))
+    execute(c, "BACKUP SNAPSHOT big.withusers TO r ON (months) PROPERTIES ('include_users' = 'true', "
+               "'encryption_key' = 'k')")
+    tap.eq(wait_job(c, "BACKUP", "big")["State"], "FINISHED", "backup with include_users FINISHED")
+    tsu = snapshot_timestamp(c, "r", "withusers")
+    manifests = [os.path.join(root, f) for root, _d, fs in os.walk(repo_dir) for f in fs if f == "manifest.json"]
+    tap.ok(all("s3cret" not in open(m).read() and "ann" not in open(m).read() for m in manifests),
+           "no account appears in any manifest (the users object is encrypted with the data)")
+    execute(c, "DROP USER 'ann'@'%'")
+    execute(c, "DROP ROLE analyst")
+    execute(c, "RESTORE SNAPSHOT big.withusers FROM r ON (months AS months_u) PROPERTIES ('backup_timestamp' = '%s', "
+               "'encryption_key' = 'k', 'restore_users' = 'true')" % tsu)
+    tap.eq(wait_job(c, "RESTORE", "big")["State"], "FINISHED", "restore with restore_users FINISHED")
+    ac = srv.connect(user="ann", password="s3cret-pass")
+    tap.eq(execute(ac, "SELECT count(*) FROM big.months_u"), [(400,)], "the restored user logs in with its password "
+                                                                          "and reads through its restored role")
+    ac.close()
+    tap.eq(sorted(r[2] for r in execute(c, "SHOW GRANTS FOR 'ann'@'%'")), grants_before, "with the same grants")
+    errno, msg = error_of(c, "RESTORE SNAPSHOT big.two FROM r ON (months AS m9) PROPERTIES ('backup_timestamp' = '%s', "
+                             "'restore_users' = 'true')" % ts2)
+    tap.ok(msg is not None and "holds no users" in msg, "restore_users on a snapshot without users is refused", msg)
+
     # ---------------------------------------------------------------- timeout
     execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = 'UPLOADING:5000')")
     execute(c, "BACKUP SNAPSHOT big.slow TO r ON (months) PROPERTIES ('timeout' = '1')")
