@@ -1,7 +1,7 @@
-/* Asynchronous materialized views: CREATE (a table of kind TABLE_MV built like CREATE TABLE from the query's
- * columns, with the MvDef in CatTable.mv_def), DROP, ALTER (ACTIVE, INACTIVE, RENAME, REFRESH, SET),
- * REFRESH [WITH SYNC MODE] and CANCEL REFRESH. The query is analysed in the MV's database before anything is
- * written; refreshes run as tasks (mv_task.c). */
+/* Asynchronous materialized views: CREATE (a table of kind TABLE_MV built like CREATE TABLE from
+ * the query's columns, with the MvDef in CatTable.mv_def), DROP, ALTER (ACTIVE, INACTIVE, RENAME,
+ * REFRESH, SET), REFRESH [WITH SYNC MODE] and CANCEL REFRESH. The query is analysed in the MV's
+ * database before anything is written; refreshes run as tasks (mv_task.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +14,21 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-/* Properties that belong to the MV (kept in its properties, shown by SHOW CREATE) rather than to its storage. */
+/* Properties that belong to the MV (kept in its properties, shown by SHOW CREATE) rather than to
+ * its storage. */
 static bool mv_only_prop(const char *k) {
-    static const char *const keys[] = {"partition_refresh_number", "auto_refresh_partitions_limit",
-                                       "excluded_trigger_tables",  "query_rewrite_consistency",
-                                       "mv_rewrite_staleness_second", "force_external_table_query_rewrite",
-                                       "partition_ttl_number",     "partition_ttl",
-                                       "resource_group",           "unique_constraints",
-                                       "foreign_key_constraints",  "enable_query_rewrite"};
+    static const char *const keys[] = {"partition_refresh_number",
+                                       "auto_refresh_partitions_limit",
+                                       "excluded_trigger_tables",
+                                       "query_rewrite_consistency",
+                                       "mv_rewrite_staleness_second",
+                                       "force_external_table_query_rewrite",
+                                       "partition_ttl_number",
+                                       "partition_ttl",
+                                       "resource_group",
+                                       "unique_constraints",
+                                       "foreign_key_constraints",
+                                       "enable_query_rewrite"};
     if (!strncasecmp(k, "session.", 8)) return true;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcasecmp(k, keys[i])) return true;
@@ -29,9 +36,10 @@ static bool mv_only_prop(const char *k) {
 }
 
 /* Analyses q with the session's database temporarily set to db (the MV's): unqualified names in the
- * definition always mean tables of the MV's database, at creation, refresh and after a restore elsewhere. */
-static Status analyse_in_db(Session *s, const char *db, const Query *q, Arena *a, ResultColumn **cols, int *ncols,
-                            Error *err) {
+ * definition always mean tables of the MV's database, at creation, refresh and after a restore
+ * elsewhere. */
+static Status analyse_in_db(Session *s, const char *db, const Query *q, Arena *a,
+                            ResultColumn **cols, int *ncols, Error *err) {
     char saved[sizeof s->db], want[sizeof s->db];
     snprintf(want, sizeof want, "%s", db); /* db may be s->db itself */
     memcpy(saved, s->db, sizeof saved);
@@ -55,8 +63,10 @@ Status mv_async_create(Session *s, const CreateMvStmt *c, Error *err) {
     if (!dbname) return STATUS_ERROR;
     if (c->refresh.kind == REFRESH_INCREMENTAL)
         return err_set(err, ERR_NOT_SUPPORTED,
-                       "REFRESH INCREMENTAL is not supported: use REFRESH ASYNC [EVERY (...)] or REFRESH MANUAL");
-    if (!c->query || !c->query->src) return err_set(err, ERR_INTERNAL, "materialized view '%s' has no query text", c->name);
+                       "REFRESH INCREMENTAL is not supported: use REFRESH ASYNC [EVERY (...)] or "
+                       "REFRESH MANUAL");
+    if (!c->query || !c->query->src)
+        return err_set(err, ERR_INTERNAL, "materialized view '%s' has no query text", c->name);
     catalog_rdlock();
     CatDatabase *db = catalog_find_db(dbname);
     Status st = db ? priv_check(s, PRIV_CREATE, db->name, NULL, err)
@@ -84,9 +94,10 @@ Status mv_async_create(Session *s, const CreateMvStmt *c, Error *err) {
     for (int i = 0; i < nrc; i++) {
         if (rc[i].type.id == TYPE_NULL) {
             arena_free(a);
-            return err_set(err, ERR_COMMON,
-                           "materialized view '%s': column '%s' has no type (a bare NULL): CAST it to a type",
-                           c->name, rc[i].name);
+            return err_set(
+                err, ERR_COMMON,
+                "materialized view '%s': column '%s' has no type (a bare NULL): CAST it to a type",
+                c->name, rc[i].name);
         }
         ct.cols[i].name = (char *)rc[i].name;
         ct.cols[i].type = rc[i].type;
@@ -134,7 +145,8 @@ Status mv_async_create(Session *s, const CreateMvStmt *c, Error *err) {
     if (!st && !skip) {
         t->kind = TABLE_MV;
         t->view_sql = cat_strdup(c->query->src);
-        for (int i = 0; i < nmvp; i++) cat_props_set(&t->props, mvp[i].key, mvp[i].value);
+        for (int i = 0; i < nmvp; i++)
+            cat_props_set(&t->props, mvp[i].key, mvp[i].value);
         t->mv_def = mv_def_format(&d);
         st = ddl_install_table(db, t, err);
         if (st) catalog_table_free(t);
@@ -153,7 +165,8 @@ Status mv_async_create(Session *s, const CreateMvStmt *c, Error *err) {
     return STATUS_OK;
 }
 
-/* Drops the MV table t (write lock held): metadata first, then memory; files go once no reader pins them. */
+/* Drops the MV table t (write lock held): metadata first, then memory; files go once no reader pins
+ * them. */
 static Status drop_mv_table(CatTable *t, Error *err) {
     if (catalog_check_table_usable(t, err) || meta_begin(err)) return STATUS_ERROR;
     if (persist_table_delete(t->id, err)) {
@@ -162,7 +175,8 @@ static Status drop_mv_table(CatTable *t, Error *err) {
     }
     if (meta_commit(err)) return STATUS_ERROR;
     cat_detach_table(t);
-    for (int k = 0; k < t->nparts; k++) cat_partition_drop_data(t->parts[k]);
+    for (int k = 0; k < t->nparts; k++)
+        cat_partition_drop_data(t->parts[k]);
     catalog_table_free(t);
     return STATUS_OK;
 }
@@ -215,7 +229,8 @@ static Status alter_active(Session *s, const AlterMvStmt *al, const char *dbname
     st = sql_parse_query(a, sql, strlen(sql), &q, err);
     if (!st) st = analyse_in_db(s, real_db, q, a, &rc, &nrc, err);
     if (st)
-        err_prefix(err, "Can not active materialized view [%s] because its definition is invalid: ", al->name);
+        err_prefix(err, "Can not active materialized view [%s] because its definition is invalid: ",
+                   al->name);
     int64_t id = 0;
     if (!st) {
         catalog_wrlock();
@@ -224,18 +239,22 @@ static Status alter_active(Session *s, const AlterMvStmt *al, const char *dbname
         memset(&d, 0, sizeof d);
         if (!st && t->ncols != nrc)
             st = err_set(err, ERR_COMMON,
-                         "Can not active materialized view [%s]: its query now returns %d columns, the view has %d",
+                         "Can not active materialized view [%s]: its query now returns %d columns, "
+                         "the view has %d",
                          al->name, nrc, t->ncols);
         for (int i = 0; !st && i < nrc; i++)
             if (!type_equal(&rc[i].type, &t->cols[i].type))
                 st = err_set(err, ERR_COMMON,
-                             "Can not active materialized view [%s]: its query now returns %s for column '%s', the "
+                             "Can not active materialized view [%s]: its query now returns %s for "
+                             "column '%s', the "
                              "view stores %s",
-                             al->name, type_name(rc[i].type.id), t->cols[i].name, type_name(t->cols[i].type.id));
+                             al->name, type_name(rc[i].type.id), t->cols[i].name,
+                             type_name(t->cols[i].type.id));
         if (!st) st = mv_def_of(t, &d, err);
         if (!st && mv_bases_resolve(t, db->name, &d, err))
-            st = err_prefix(err, "Can not active materialized view [%s] because its base tables do not exist: ",
-                            al->name);
+            st = err_prefix(
+                err, "Can not active materialized view [%s] because its base tables do not exist: ",
+                al->name);
         if (!st) {
             mv_def_set_state(&d, true, NULL);
             st = mv_def_store(t, &d, err);
@@ -314,7 +333,8 @@ Status mv_alter_handler(Session *s, const Stmt *stmt, ResultSink *out, Error *er
             CatProps saved;
             memset(&saved, 0, sizeof saved);
             cat_props_copy(&saved, &t->props);
-            for (int i = 0; i < al->props.n; i++) cat_props_set(&t->props, al->props.items[i].key, al->props.items[i].value);
+            for (int i = 0; i < al->props.n; i++)
+                cat_props_set(&t->props, al->props.items[i].key, al->props.items[i].value);
             st = mv_def_store(t, &d, err);
             if (st) {
                 cat_props_free(&t->props);
@@ -324,7 +344,9 @@ Status mv_alter_handler(Session *s, const Stmt *stmt, ResultSink *out, Error *er
             }
             break;
         }
-        default: st = err_set(err, ERR_INTERNAL, "unknown ALTER MATERIALIZED VIEW form"); break;
+        default:
+            st = err_set(err, ERR_INTERNAL, "unknown ALTER MATERIALIZED VIEW form");
+            break;
         }
     }
     mv_def_free(&d);
@@ -338,7 +360,8 @@ Status mv_alter_handler(Session *s, const Stmt *stmt, ResultSink *out, Error *er
 /* ---------------------------------------------------------------- REFRESH / CANCEL REFRESH */
 
 /* Resolves the MV of a REFRESH statement and checks it may be refreshed now. */
-static Status refresh_target(Session *s, const RefreshMvStmt *r, bool need_active, int64_t *id, Error *err) {
+static Status refresh_target(Session *s, const RefreshMvStmt *r, bool need_active, int64_t *id,
+                             Error *err) {
     catalog_rdlock();
     CatDatabase *db;
     CatTable *t;
@@ -350,7 +373,8 @@ static Status refresh_target(Session *s, const RefreshMvStmt *r, bool need_activ
     if (!st && need_active) st = mv_def_of(t, &d, err);
     if (!st && need_active && !d.active)
         st = err_set(err, ERR_COMMON,
-                     "Refresh materialized view failed: materialized view %s.%s is not active (%s); run ALTER "
+                     "Refresh materialized view failed: materialized view %s.%s is not active "
+                     "(%s); run ALTER "
                      "MATERIALIZED VIEW %s ACTIVE",
                      db->name, t->name, d.reason, t->name);
     if (!st) *id = t->id;
@@ -364,7 +388,8 @@ Status mv_refresh_handler(Session *s, const Stmt *stmt, ResultSink *out, Error *
     int64_t id = 0;
     if (refresh_target(s, r, true, &id, err)) return STATUS_ERROR;
     if (r->sync_mode) {
-        if (mv_task_run_sync(id, err)) return err_prefix(err, "Refresh materialized view %s failed: ", r->name);
+        if (mv_task_run_sync(id, err))
+            return err_prefix(err, "Refresh materialized view %s failed: ", r->name);
     } else {
         mv_task_submit(id);
     }

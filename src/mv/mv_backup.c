@@ -1,9 +1,10 @@
-/* Materialized views and views in BACKUP and RESTORE. Backup: every MV and view is ordered after the objects
- * of the same backup it reads (post-order over dependencies; a base table outside the backup is only a log
- * warning), and restore follows that order. Restore, after the switch: definitions are re-pointed from the
- * snapshot's database to the target one, each MV is bound to its base tables (restored or already present)
- * and becomes active, or stays inactive with StarRocks' reason when one is missing; schedules are re-armed.
- * Synchronous MVs need nothing here: they are indexes, carried with their table's tablets. */
+/* Materialized views and views in BACKUP and RESTORE. Backup: every MV and view is ordered after
+ * the objects of the same backup it reads (post-order over dependencies; a base table outside the
+ * backup is only a log warning), and restore follows that order. Restore, after the switch:
+ * definitions are re-pointed from the snapshot's database to the target one, each MV is bound to
+ * its base tables (restored or already present) and becomes active, or stays inactive with
+ * StarRocks' reason when one is missing; schedules are re-armed. Synchronous MVs need nothing here:
+ * they are indexes, carried with their table's tablets. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,7 +29,8 @@ typedef struct Node {
 static void visit(Node *nodes, int i, json_t *out) {
     if (nodes[i].mark) return; /* done, or a cycle (impossible for valid definitions): keep going */
     nodes[i].mark = 1;
-    for (int k = 0; k < nodes[i].ndeps; k++) visit(nodes, nodes[i].deps[k], out);
+    for (int k = 0; k < nodes[i].ndeps; k++)
+        visit(nodes, nodes[i].deps[k], out);
     nodes[i].mark = 2;
     json_array_append(out, nodes[i].obj);
 }
@@ -47,13 +49,16 @@ json_t *mv_backup_order(int64_t db_id, json_t *objs) {
     CatDatabase *db = catalog_find_db_by_id(db_id);
     for (int i = 0; db && i < n; i++) {
         const char *kind = json_string_value(json_object_get(nodes[i].obj, "kind"));
-        if (!kind || (strcmp(kind, "MATERIALIZED_VIEW") != 0 && strcmp(kind, "VIEW") != 0)) continue;
-        CatTable *t = catalog_find_table_by_id(json_integer_value(json_object_get(nodes[i].obj, "id")));
+        if (!kind || (strcmp(kind, "MATERIALIZED_VIEW") != 0 && strcmp(kind, "VIEW") != 0))
+            continue;
+        CatTable *t =
+            catalog_find_table_by_id(json_integer_value(json_object_get(nodes[i].obj, "id")));
         if (!t || !t->view_sql) continue;
         Query *q = NULL;
         Error err = ERROR_INIT;
         if (sql_parse_query(a, t->view_sql, strlen(t->view_sql), &q, &err)) {
-            log_warn("backup of database %s: the definition of %s cannot be parsed: %s", db->name, t->name, err.msg);
+            log_warn("backup of database %s: the definition of %s cannot be parsed: %s", db->name,
+                     t->name, err.msg);
             continue;
         }
         MvRef *refs;
@@ -68,39 +73,44 @@ json_t *mv_backup_order(int64_t db_id, json_t *objs) {
             if (dep >= 0)
                 nodes[i].deps[nodes[i].ndeps++] = dep;
             else if (strcasecmp(refs[r].db, db->name) != 0)
-                log_warn("backup of database %s: %s reads %s.%s, which is in another database and is not part of "
+                log_warn("backup of database %s: %s reads %s.%s, which is in another database and "
+                         "is not part of "
                          "the backup; restore it separately before activating %s",
                          db->name, t->name, refs[r].db, refs[r].table, t->name);
             else
-                log_warn("backup of database %s: %s reads %s.%s, which is not part of this backup", db->name,
-                         t->name, refs[r].db, refs[r].table);
+                log_warn("backup of database %s: %s reads %s.%s, which is not part of this backup",
+                         db->name, t->name, refs[r].db, refs[r].table);
         }
     }
     catalog_unlock();
     json_t *out = json_array();
-    for (int i = 0; i < n; i++) visit(nodes, i, out);
+    for (int i = 0; i < n; i++)
+        visit(nodes, i, out);
     arena_free(a);
     free(nodes);
     json_decref(objs);
     return out;
 }
 
-/* ---------------------------------------------------------------- RESTORE: re-binding and activation */
+/* ---------------------------------------------------------------- RESTORE: re-binding and
+ * activation */
 
 bool mv_restore_keeps_existing(const json_t *have, const json_t *snapshot_obj) {
     const char *hk = json_string_value(json_object_get(have, "kind"));
     const char *sk = json_string_value(json_object_get(snapshot_obj, "kind"));
-    if (!hk || !sk || strcmp(hk, "MATERIALIZED_VIEW") != 0 || strcmp(sk, "MATERIALIZED_VIEW") != 0) return false;
+    if (!hk || !sk || strcmp(hk, "MATERIALIZED_VIEW") != 0 || strcmp(sk, "MATERIALIZED_VIEW") != 0)
+        return false;
     MvDef d;
     Error err = ERROR_INIT;
-    bool active = !mv_def_parse(json_string_value(json_object_get(have, "mv")), &d, &err) && d.active;
+    bool active =
+        !mv_def_parse(json_string_value(json_object_get(have, "mv")), &d, &err) && d.active;
     mv_def_free(&d);
     return active;
 }
 
 /* Re-points t's definition from source_db to the target database (write lock held). */
-static Status repoint_definition(CatTable *t, const char *source_db, const char *target_db, bool *changed,
-                                 Error *err) {
+static Status repoint_definition(CatTable *t, const char *source_db, const char *target_db,
+                                 bool *changed, Error *err) {
     *changed = false;
     if (!t->view_sql || !source_db || !strcasecmp(source_db, target_db)) return STATUS_OK;
     Arena *a = arena_new(0);
@@ -133,7 +143,8 @@ static Status restore_mv(CatDatabase *db, CatTable *t, const char *source_db, Er
     if (mv_bases_resolve(t, db->name, &d, &missing)) {
         char reason[1024];
         snprintf(reason, sizeof reason,
-                 "Cannot active the materialized view %s after restore, please check whether its base table has "
+                 "Cannot active the materialized view %s after restore, please check whether its "
+                 "base table has "
                  "already been backup or restore:%s",
                  t->name, missing.msg);
         mv_def_set_state(&d, false, reason);
@@ -142,8 +153,8 @@ static Status restore_mv(CatDatabase *db, CatTable *t, const char *source_db, Er
     }
     Status st = mv_def_store(t, &d, err); /* also persists a re-pointed definition */
     if (!st)
-        log_info("restore: materialized view %s.%s is %s%s%s", db->name, t->name, d.active ? "active" : "inactive",
-                 d.active ? "" : ": ", d.active ? "" : d.reason);
+        log_info("restore: materialized view %s.%s is %s%s%s", db->name, t->name,
+                 d.active ? "active" : "inactive", d.active ? "" : ": ", d.active ? "" : d.reason);
     mv_def_free(&d);
     return st;
 }
@@ -178,7 +189,8 @@ char *mv_restore_finish(int64_t db_id, const char *source_db, const json_t *obje
         const char *kind = json_string_value(json_object_get(o, "kind"));
         const char *name = json_string_value(json_object_get(o, "alias"));
         if (!name) name = json_string_value(json_object_get(o, "name"));
-        if (!kind || !name || (strcmp(kind, "MATERIALIZED_VIEW") != 0 && strcmp(kind, "VIEW") != 0)) continue;
+        if (!kind || !name || (strcmp(kind, "MATERIALIZED_VIEW") != 0 && strcmp(kind, "VIEW") != 0))
+            continue;
         CatTable *t = catalog_find_table(db, name);
         Error err = ERROR_INIT;
         Status st = STATUS_OK;
@@ -196,7 +208,8 @@ char *mv_restore_finish(int64_t db_id, const char *source_db, const json_t *obje
         }
     }
     catalog_unlock();
-    for (int k = 0; k < nrearm; k++) mv_task_reschedule(rearm[k]);
+    for (int k = 0; k < nrearm; k++)
+        mv_task_reschedule(rearm[k]);
     if (nrearm) mv_task_kick();
     free(rearm);
     if (!problems.len) {

@@ -1,10 +1,11 @@
-/* Filling a synchronous MV index from its table's data. Loads write every index from the moment it exists;
- * this covers what they did not: the rows loaded before the index was created, and any load that opened
- * before and committed after. Per partition and bucket it checks whether the index tablet covers every base
- * rowset version; where it does not, it reads the base tablet at the partition's version V (key model and
- * DELETE predicates applied), projects/aggregates into the index's columns, writes one rowset [1, V] and, in
- * one metadata transaction, makes it replace the index rowsets up to V. Loads after V are untouched, so the
- * fill never races a load: their rowsets sit above V. */
+/* Filling a synchronous MV index from its table's data. Loads write every index from the moment it
+ * exists; this covers what they did not: the rows loaded before the index was created, and any load
+ * that opened before and committed after. Per partition and bucket it checks whether the index
+ * tablet covers every base rowset version; where it does not, it reads the base tablet at the
+ * partition's version V (key model and DELETE predicates applied), projects/aggregates into the
+ * index's columns, writes one rowset [1, V] and, in one metadata transaction, makes it replace the
+ * index rowsets up to V. Loads after V are untouched, so the fill never races a load: their rowsets
+ * sit above V. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,8 @@ static bool covered(const CatTablet *base, const CatTablet *ix, int64_t version)
         bool found = false;
         for (int k = 0; k < ix->nrowsets && !found; k++) {
             const CatRowset *x = ix->rowsets[k];
-            found = x->state == ROWSET_VISIBLE && x->start_version <= b->start_version && x->end_version >= b->end_version;
+            found = x->state == ROWSET_VISIBLE && x->start_version <= b->start_version &&
+                    x->end_version >= b->end_version;
         }
         if (!found) return false;
     }
@@ -48,15 +50,16 @@ bool mv_sync_has_gaps(const CatTable *t, int ipos) {
         const CatPartition *p = t->parts[i];
         if (p->state != PART_NORMAL) continue;
         for (int b = 0; b < p->buckets; b++) {
-            const CatTablet *bt = catalog_partition_tablet(p, 0, b), *it = catalog_partition_tablet(p, ipos, b);
+            const CatTablet *bt = catalog_partition_tablet(p, 0, b),
+                            *it = catalog_partition_tablet(p, ipos, b);
             if (bt && it && !covered(bt, it, p->visible_version)) return true;
         }
     }
     return false;
 }
 
-/* The index's batch of a base batch: projection, COUNT columns as 0/1 per row, widened SUM columns (the same
- * rule the load path applies, load_sink.c). */
+/* The index's batch of a base batch: projection, COUNT columns as 0/1 per row, widened SUM columns
+ * (the same rule the load path applies, load_sink.c). */
 static Status index_batch(const CatIndex *ix, const Batch *b, Arena *a, Batch **out, Error *err) {
     Batch *o = arena_calloc(a, sizeof *o);
     o->nrows = b->nrows;
@@ -69,7 +72,8 @@ static Status index_batch(const CatIndex *ix, const Batch *b, Arena *a, Batch **
         if (col->agg == AGG_COUNT || bc < 0) {
             ColumnVector *v = colvec_new(a, type_make(TYPE_BIGINT), b->nrows);
             int64_t *d = v->data;
-            for (uint32_t r = 0; r < b->nrows; r++) d[r] = bc < 0 ? 1 : !colvec_is_null(b->cols[bc], r);
+            for (uint32_t r = 0; r < b->nrows; r++)
+                d[r] = bc < 0 ? 1 : !colvec_is_null(b->cols[bc], r);
             v->len = b->nrows;
             o->cols[c] = v;
         } else if (type_equal(&b->cols[bc]->type, &col->type)) {
@@ -83,12 +87,15 @@ static Status index_batch(const CatIndex *ix, const Batch *b, Arena *a, Batch **
 }
 
 /* DELETE predicates are stored as text over the base columns: compile one for the reader. */
-static Status compile_delete(const CatReadView *v, const char *text, int64_t version, Arena *a, TabletDeleteDesc *out,
-                             Error *err) {
+static Status compile_delete(const CatReadView *v, const char *text, int64_t version, Arena *a,
+                             TabletDeleteDesc *out, Error *err) {
     Expr *e;
-    if (sql_parse_expr(a, text, strlen(text), &e, err)) return err_prefix(err, "delete predicate of %s: ", v->table_name);
-    ExecColumnDesc *cols = arena_alloc(a, sizeof(ExecColumnDesc) * (size_t)(v->ncols ? v->ncols : 1));
-    for (int i = 0; i < v->ncols; i++) cols[i] = (ExecColumnDesc){v->cols[i].name, v->cols[i].type};
+    if (sql_parse_expr(a, text, strlen(text), &e, err))
+        return err_prefix(err, "delete predicate of %s: ", v->table_name);
+    ExecColumnDesc *cols =
+        arena_alloc(a, sizeof(ExecColumnDesc) * (size_t)(v->ncols ? v->ncols : 1));
+    for (int i = 0; i < v->ncols; i++)
+        cols[i] = (ExecColumnDesc){v->cols[i].name, v->cols[i].type};
     ExecPredicate *p;
     if (exec_predicate_compile(NULL, e, cols, v->ncols, a, &p, err)) return STATUS_ERROR;
     int *pc = arena_alloc(a, sizeof(int) * (size_t)(v->ncols ? v->ncols : 1));
@@ -99,15 +106,18 @@ static Status compile_delete(const CatReadView *v, const char *text, int64_t ver
     return STATUS_OK;
 }
 
-static void describe_tablet(const CatReadView *v, const CatReadTablet *rt, Arena *a, TabletReadDesc *td, Error *err,
-                            Status *st) {
+static void describe_tablet(const CatReadView *v, const CatReadTablet *rt, Arena *a,
+                            TabletReadDesc *td, Error *err, Status *st) {
     td->tablet_id = rt->tablet_id;
-    td->rowsets = arena_calloc(a, sizeof(TabletRowsetDesc) * (size_t)(rt->nrowsets ? rt->nrowsets : 1));
-    td->deletes = arena_calloc(a, sizeof(TabletDeleteDesc) * (size_t)(rt->nrowsets ? rt->nrowsets : 1));
+    td->rowsets =
+        arena_calloc(a, sizeof(TabletRowsetDesc) * (size_t)(rt->nrowsets ? rt->nrowsets : 1));
+    td->deletes =
+        arena_calloc(a, sizeof(TabletDeleteDesc) * (size_t)(rt->nrowsets ? rt->nrowsets : 1));
     for (int r = 0; r < rt->nrowsets && !*st; r++) {
         const CatRowset *rs = rt->rowsets[r];
         if (rs->delete_pred) {
-            *st = compile_delete(v, rs->delete_pred, rs->end_version, a, &td->deletes[td->ndeletes++], err);
+            *st = compile_delete(v, rs->delete_pred, rs->end_version, a,
+                                 &td->deletes[td->ndeletes++], err);
             continue;
         }
         TabletRowsetDesc *rd = &td->rowsets[td->nrowsets++];
@@ -117,7 +127,8 @@ static void describe_tablet(const CatReadView *v, const CatReadTablet *rt, Arena
         rd->nrows = (uint64_t)rs->nrows;
         rd->data_size = (uint64_t)rs->data_size;
         rd->nsegments = rs->nsegments;
-        rd->segments = arena_calloc(a, sizeof(TabletSegDesc) * (size_t)(rs->nsegments ? rs->nsegments : 1));
+        rd->segments =
+            arena_calloc(a, sizeof(TabletSegDesc) * (size_t)(rs->nsegments ? rs->nsegments : 1));
         for (int g = 0; g < rs->nsegments; g++) {
             rd->segments[g].nrows = (uint64_t)rs->segments[g].nrows;
             rd->segments[g].size = (uint64_t)rs->segments[g].size;
@@ -126,19 +137,23 @@ static void describe_tablet(const CatReadView *v, const CatReadTablet *rt, Arena
     }
 }
 
-/* Replaces the index tablet's rowsets up to `version` by the written one (write lock taken here). */
-static Status register_rowset(int64_t tablet_id, int64_t version, const LoadRowsetOut *ro, Error *err) {
+/* Replaces the index tablet's rowsets up to `version` by the written one (write lock taken here).
+ */
+static Status register_rowset(int64_t tablet_id, int64_t version, const LoadRowsetOut *ro,
+                              Error *err) {
     catalog_wrlock();
     CatTable *t = NULL;
     CatPartition *p = NULL;
     CatTablet *tb = catalog_find_tablet(tablet_id, &t, &p);
     Status st = STATUS_OK;
     if (!tb || !p || p->state != PART_NORMAL)
-        st = err_set(err, ERR_NO_SUCH_TABLE, "tablet %lld was dropped during the fill", (long long)tablet_id);
+        st = err_set(err, ERR_NO_SUCH_TABLE, "tablet %lld was dropped during the fill",
+                     (long long)tablet_id);
     for (int r = 0; !st && r < tb->nrowsets; r++) {
         const CatRowset *x = tb->rowsets[r];
         if (x->state == ROWSET_VISIBLE && x->start_version <= version && x->end_version > version)
-            st = err_set(err, ERR_COMMON, "index tablet %lld was compacted across version %lld: the fill is retried",
+            st = err_set(err, ERR_COMMON,
+                         "index tablet %lld was compacted across version %lld: the fill is retried",
                          (long long)tablet_id, (long long)version);
     }
     CatRowset *rs = NULL;
@@ -182,8 +197,8 @@ static Status register_rowset(int64_t tablet_id, int64_t version, const LoadRows
 }
 
 /* Reads one base tablet of the view, writes the index rowset, registers it. */
-static Status fill_tablet(const CatReadView *v, const CatReadTablet *rt, const CatIndex *ix, int64_t index_tablet,
-                          int64_t version, int64_t *rows, Error *err) {
+static Status fill_tablet(const CatReadView *v, const CatReadTablet *rt, const CatIndex *ix,
+                          int64_t index_tablet, int64_t version, int64_t *rows, Error *err) {
     Arena *a = arena_new(0);
     TabletScanSpec spec;
     memset(&spec, 0, sizeof spec);
@@ -211,11 +226,12 @@ static Status fill_tablet(const CatReadView *v, const CatReadTablet *rt, const C
         src.proj[i] = i;
         src.types[i] = v->cols[i].type;
     }
-    LoadColumnSpec *lcs = arena_calloc(a, sizeof(LoadColumnSpec) * (size_t)(ix->ncols ? ix->ncols : 1));
+    LoadColumnSpec *lcs =
+        arena_calloc(a, sizeof(LoadColumnSpec) * (size_t)(ix->ncols ? ix->ncols : 1));
     DataType *itypes = arena_alloc(a, sizeof(DataType) * (size_t)(ix->ncols ? ix->ncols : 1));
     for (int c = 0; c < ix->ncols; c++) {
-        lcs[c] = (LoadColumnSpec){ix->cols[c].name, ix->cols[c].uid, ix->cols[c].type, ix->cols[c].nullable,
-                                  c < ix->nkeys, ix->cols[c].agg};
+        lcs[c] = (LoadColumnSpec){ix->cols[c].name,     ix->cols[c].uid, ix->cols[c].type,
+                                  ix->cols[c].nullable, c < ix->nkeys,   ix->cols[c].agg};
         itypes[c] = ix->cols[c].type;
     }
     LoadSchemaSpec ls = {ix->keys, ix->nkeys, ix->ncols, lcs};
@@ -232,7 +248,8 @@ static Status fill_tablet(const CatReadView *v, const CatReadTablet *rt, const C
         arena_reset(batch_arena);
         if ((st = tablet_scan_next(cur, batch_arena, &b, err)) || !b) break;
         if ((st = index_batch(ix, b, batch_arena, &ib, err))) break;
-        for (int c = 0; c < ix->ncols; c++) colvec_append_range(acc->cols[c], ib->cols[c], 0, ib->nrows);
+        for (int c = 0; c < ix->ncols; c++)
+            colvec_append_range(acc->cols[c], ib->cols[c], 0, ib->nrows);
         acc->nrows += ib->nrows;
         *rows += ib->nrows;
         if (acc->nrows >= FLUSH_ROWS) {
@@ -291,17 +308,20 @@ Status mv_sync_fill(int64_t table_id, int64_t index_id, int64_t *rows_written, E
     int ipos = t ? catalog_index_pos(t, index_id) : -1;
     if (!t || ipos <= 0) {
         catalog_unlock();
-        return err_set(err, ERR_NO_SUCH_TABLE, "the table or index of the synchronous materialized view was dropped");
+        return err_set(err, ERR_NO_SUCH_TABLE,
+                       "the table or index of the synchronous materialized view was dropped");
     }
     int nunits = 0, maxunits = 1;
-    for (int i = 0; i < t->nparts; i++) maxunits += t->parts[i]->buckets;
+    for (int i = 0; i < t->nparts; i++)
+        maxunits += t->parts[i]->buckets;
     FillUnit *units = calloc((size_t)maxunits, sizeof *units);
     if (!units) abort();
     for (int i = 0; i < t->nparts; i++) {
         const CatPartition *p = t->parts[i];
         if (p->state != PART_NORMAL) continue;
         for (int b = 0; b < p->buckets; b++) {
-            const CatTablet *bt = catalog_partition_tablet(p, 0, b), *it = catalog_partition_tablet(p, ipos, b);
+            const CatTablet *bt = catalog_partition_tablet(p, 0, b),
+                            *it = catalog_partition_tablet(p, ipos, b);
             if (bt && it && !covered(bt, it, p->visible_version))
                 units[nunits++] = (FillUnit){p->id, b, it->id};
         }
@@ -316,7 +336,8 @@ Status mv_sync_fill(int64_t table_id, int64_t index_id, int64_t *rows_written, E
         t = catalog_find_table_by_id(table_id);
         ipos = t ? catalog_index_pos(t, index_id) : -1;
         if (!t || ipos <= 0)
-            st = err_set(err, ERR_NO_SUCH_TABLE, "the table or index of the synchronous materialized view was dropped");
+            st = err_set(err, ERR_NO_SUCH_TABLE,
+                         "the table or index of the synchronous materialized view was dropped");
         else
             st = catalog_read_view(t, 0, &units[u].part_id, 1, &v, err);
         catalog_unlock();

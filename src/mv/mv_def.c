@@ -1,5 +1,6 @@
-/* MvDef <-> JSON text (CatTable.mv_def), the refresh clause text, the dependency walk over a query's AST and
- * the column signature that tells the scheduler a base table changed under an MV. */
+/* MvDef <-> JSON text (CatTable.mv_def), the refresh clause text, the dependency walk over a
+ * query's AST and the column signature that tells the scheduler a base table changed under an MV.
+ */
 #include "mv/mv_def.h"
 
 #include <jansson.h>
@@ -32,12 +33,14 @@ Status mv_def_parse(const char *text, MvDef *out, Error *err) {
     json_t *j = json_loads(text, 0, &je);
     if (!json_is_object(j)) {
         json_decref(j);
-        return err_set(err, ERR_CORRUPT, "materialized view definition is not valid JSON: %s", je.text);
+        return err_set(err, ERR_CORRUPT, "materialized view definition is not valid JSON: %s",
+                       je.text);
     }
     if (jstr(j, "refresh")) snprintf(out->refresh, sizeof out->refresh, "%s", jstr(j, "refresh"));
     out->start = xstrdup(jstr(j, "start"));
     out->every_n = json_integer_value(json_object_get(j, "every_n"));
-    if (jstr(j, "every_unit")) snprintf(out->every_unit, sizeof out->every_unit, "%s", jstr(j, "every_unit"));
+    if (jstr(j, "every_unit"))
+        snprintf(out->every_unit, sizeof out->every_unit, "%s", jstr(j, "every_unit"));
     out->deferred = json_is_true(json_object_get(j, "deferred"));
     out->active = !json_is_false(json_object_get(j, "active"));
     free(out->reason);
@@ -46,8 +49,9 @@ Status mv_def_parse(const char *text, MvDef *out, Error *err) {
     size_t i;
     json_t *b;
     json_array_foreach(base, i, b) {
-        mv_def_add_base(out, jstr(b, "db") ? jstr(b, "db") : "", jstr(b, "table") ? jstr(b, "table") : "",
-                        json_integer_value(json_object_get(b, "id")), jstr(b, "sig") ? jstr(b, "sig") : "");
+        mv_def_add_base(
+            out, jstr(b, "db") ? jstr(b, "db") : "", jstr(b, "table") ? jstr(b, "table") : "",
+            json_integer_value(json_object_get(b, "id")), jstr(b, "sig") ? jstr(b, "sig") : "");
     }
     json_decref(j);
     return STATUS_OK;
@@ -66,8 +70,9 @@ char *mv_def_format(const MvDef *d) {
     json_object_set_new(j, "reason", json_string(d->reason ? d->reason : ""));
     json_t *base = json_array();
     for (int i = 0; i < d->nbase; i++)
-        json_array_append_new(base, json_pack("{s:s, s:s, s:I, s:s}", "db", d->base[i].db, "table", d->base[i].table,
-                                              "id", (json_int_t)d->base[i].id, "sig", d->base[i].sig));
+        json_array_append_new(base, json_pack("{s:s, s:s, s:I, s:s}", "db", d->base[i].db, "table",
+                                              d->base[i].table, "id", (json_int_t)d->base[i].id,
+                                              "sig", d->base[i].sig));
     json_object_set_new(j, "base", base);
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
@@ -109,7 +114,8 @@ char *mv_def_refresh_text(const MvDef *d) {
     sb_append(&sb, d->deferred ? "DEFERRED " : "");
     sb_append(&sb, d->refresh);
     if (d->start) sb_appendf(&sb, " START(\"%s\")", d->start);
-    if (d->every_n) sb_appendf(&sb, " EVERY(INTERVAL %lld %s)", (long long)d->every_n, d->every_unit);
+    if (d->every_n)
+        sb_appendf(&sb, " EVERY(INTERVAL %lld %s)", (long long)d->every_n, d->every_unit);
     return sb_detach(&sb);
 }
 
@@ -117,9 +123,14 @@ int64_t mv_def_interval_ms(const MvDef *d) {
     static const struct {
         const char *unit;
         int64_t ms;
-    } units[] = {{"SECOND", 1000},           {"MINUTE", 60000},         {"HOUR", 3600000},
-                 {"DAY", 86400000},          {"WEEK", 7 * 86400000LL},  {"MONTH", 30 * 86400000LL},
-                 {"QUARTER", 91 * 86400000LL}, {"YEAR", 365 * 86400000LL}};
+    } units[] = {{"SECOND", 1000},
+                 {"MINUTE", 60000},
+                 {"HOUR", 3600000},
+                 {"DAY", 86400000},
+                 {"WEEK", 7 * 86400000LL},
+                 {"MONTH", 30 * 86400000LL},
+                 {"QUARTER", 91 * 86400000LL},
+                 {"YEAR", 365 * 86400000LL}};
     if (d->every_n <= 0) return 0;
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcasecmp(units[i].unit, d->every_unit)) return d->every_n * units[i].ms;
@@ -168,7 +179,8 @@ static void walk_expr(RefWalk *w, const Expr *e, const char *db, const CteScope 
     walk_expr(w, e->left, db, sc);
     walk_expr(w, e->right, db, sc);
     walk_expr(w, e->third, db, sc);
-    for (int i = 0; i < e->nargs; i++) walk_expr(w, e->args[i], db, sc);
+    for (int i = 0; i < e->nargs; i++)
+        walk_expr(w, e->args[i], db, sc);
 }
 
 static void walk_from(RefWalk *w, const TableRef *t, const char *db, const CteScope *sc) {
@@ -178,7 +190,9 @@ static void walk_from(RefWalk *w, const TableRef *t, const char *db, const CteSc
         if (!t->db && is_cte(sc, t->name)) return;
         add_ref(w, t->db ? t->db : db, t->name);
         return;
-    case TREF_SUBQUERY: walk_query(w, t->subquery, db, sc); return;
+    case TREF_SUBQUERY:
+        walk_query(w, t->subquery, db, sc);
+        return;
     case TREF_JOIN:
         walk_from(w, t->left, db, sc);
         walk_from(w, t->right, db, sc);
@@ -193,9 +207,11 @@ static void walk_body(RefWalk *w, const QueryBody *b, const char *db, const CteS
     case QB_SELECT: {
         const SelectCore *c = b->select;
         walk_from(w, c->from, db, sc);
-        for (int i = 0; i < c->nitems; i++) walk_expr(w, c->items[i].expr, db, sc);
+        for (int i = 0; i < c->nitems; i++)
+            walk_expr(w, c->items[i].expr, db, sc);
         walk_expr(w, c->where, db, sc);
-        for (int i = 0; i < c->ngroup; i++) walk_expr(w, c->group_by[i], db, sc);
+        for (int i = 0; i < c->ngroup; i++)
+            walk_expr(w, c->group_by[i], db, sc);
         walk_expr(w, c->having, db, sc);
         return;
     }
@@ -203,16 +219,20 @@ static void walk_body(RefWalk *w, const QueryBody *b, const char *db, const CteS
         walk_body(w, b->left, db, sc);
         walk_body(w, b->right, db, sc);
         return;
-    case QB_QUERY: walk_query(w, b->query, db, sc); return;
+    case QB_QUERY:
+        walk_query(w, b->query, db, sc);
+        return;
     }
 }
 
 static void walk_query(RefWalk *w, const Query *q, const char *db, const CteScope *up) {
     if (!q) return;
     CteScope sc = {q, up};
-    for (int i = 0; i < q->nctes; i++) walk_query(w, q->ctes[i].query, db, &sc);
+    for (int i = 0; i < q->nctes; i++)
+        walk_query(w, q->ctes[i].query, db, &sc);
     walk_body(w, q->body, db, &sc);
-    for (int i = 0; i < q->norder; i++) walk_expr(w, q->order_by[i].expr, db, &sc);
+    for (int i = 0; i < q->norder; i++)
+        walk_expr(w, q->order_by[i].expr, db, &sc);
 }
 
 void mv_query_refs(const Query *q, const char *default_db, Arena *a, MvRef **out, int *n) {
@@ -222,7 +242,8 @@ void mv_query_refs(const Query *q, const char *default_db, Arena *a, MvRef **out
     *n = w.n;
 }
 
-/* ---------------------------------------------------------------- re-pointing to another database */
+/* ---------------------------------------------------------------- re-pointing to another database
+ */
 
 typedef struct Repoint {
     const char *from, *to;
@@ -245,7 +266,8 @@ static void rp_expr(Repoint *r, Expr *e) {
     rp_expr(r, e->left);
     rp_expr(r, e->right);
     rp_expr(r, e->third);
-    for (int i = 0; i < e->nargs; i++) rp_expr(r, e->args[i]);
+    for (int i = 0; i < e->nargs; i++)
+        rp_expr(r, e->args[i]);
 }
 
 static void rp_from(Repoint *r, TableRef *t) {
@@ -262,9 +284,11 @@ static void rp_body(Repoint *r, QueryBody *b) {
     if (b->select) {
         SelectCore *c = b->select;
         rp_from(r, c->from);
-        for (int i = 0; i < c->nitems; i++) rp_expr(r, c->items[i].expr);
+        for (int i = 0; i < c->nitems; i++)
+            rp_expr(r, c->items[i].expr);
         rp_expr(r, c->where);
-        for (int i = 0; i < c->ngroup; i++) rp_expr(r, c->group_by[i]);
+        for (int i = 0; i < c->ngroup; i++)
+            rp_expr(r, c->group_by[i]);
         rp_expr(r, c->having);
     }
     rp_body(r, b->left);
@@ -274,9 +298,11 @@ static void rp_body(Repoint *r, QueryBody *b) {
 
 static void rp_query(Repoint *r, Query *q) {
     if (!q) return;
-    for (int i = 0; i < q->nctes; i++) rp_query(r, q->ctes[i].query);
+    for (int i = 0; i < q->nctes; i++)
+        rp_query(r, q->ctes[i].query);
     rp_body(r, q->body);
-    for (int i = 0; i < q->norder; i++) rp_expr(r, q->order_by[i].expr);
+    for (int i = 0; i < q->norder; i++)
+        rp_expr(r, q->order_by[i].expr);
 }
 
 int mv_query_repoint(Query *q, const char *from_db, const char *to_db) {
@@ -290,8 +316,9 @@ void mv_table_signature(const CatTable *t, char *buf, size_t n) {
     const CatColumn *cols = t->kind == TABLE_VIEW ? t->view_cols : t->cols;
     int ncols = t->kind == TABLE_VIEW ? t->nview_cols : t->ncols;
     for (int i = 0; i < ncols; i++)
-        sb_appendf(&sb, "%s:%d:%d:%d:%d:%d;", cols[i].name, (int)cols[i].type.id, (int)cols[i].type.precision,
-                   (int)cols[i].type.scale, (int)cols[i].type.len, cols[i].nullable ? 1 : 0);
+        sb_appendf(&sb, "%s:%d:%d:%d:%d:%d;", cols[i].name, (int)cols[i].type.id,
+                   (int)cols[i].type.precision, (int)cols[i].type.scale, (int)cols[i].type.len,
+                   cols[i].nullable ? 1 : 0);
     if (t->kind == TABLE_VIEW) sb_append(&sb, t->view_sql ? t->view_sql : "");
     snprintf(buf, n, "%016llx", (unsigned long long)hash_xxh3(sb_str(&sb), sb.len));
     sb_free(&sb);

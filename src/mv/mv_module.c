@@ -1,5 +1,5 @@
-/* The MV module's entry points: statement registration (CREATE/DROP dispatch between synchronous and
- * asynchronous MVs), the rollup rewriter hook, and the scheduler's start and stop. */
+/* The MV module's entry points: statement registration (CREATE/DROP dispatch between synchronous
+ * and asynchronous MVs), the rollup rewriter hook, and the scheduler's start and stop. */
 #include "mv/mv.h"
 
 #include "catalog/ddl_int.h"
@@ -9,7 +9,8 @@
 
 /* No REFRESH, PARTITION BY or DISTRIBUTED BY clause: StarRocks' synchronous form. */
 static bool is_sync(const CreateMvStmt *c) {
-    return c->refresh.kind == REFRESH_NONE && !c->partition_expr && !c->distribution && !c->norder_by;
+    return c->refresh.kind == REFRESH_NONE && !c->partition_expr && !c->distribution &&
+           !c->norder_by;
 }
 
 Status mv_create_handler(Session *s, const Stmt *st, ResultSink *out, Error *err) {
@@ -38,7 +39,8 @@ Status mv_drop_handler(Session *s, const Stmt *st, ResultSink *out, Error *err) 
     bool found = false;
     if (mv_sync_drop(s, d, &found, err)) return STATUS_ERROR;
     if (!found && !d->if_exists)
-        return err_set(err, ERR_BAD_TABLE, "Materialized view '%s.%s' does not exist", dbname, d->name);
+        return err_set(err, ERR_BAD_TABLE, "Materialized view '%s.%s' does not exist", dbname,
+                       d->name);
     return out->ok(out, 0, 0, NULL, err);
 }
 

@@ -1,6 +1,7 @@
-/* One refresh of an async MV: run its defining query (exec_query, in the MV's database) and write the result as
- * an INSERT OVERWRITE of every partition of the MV through the load path, so readers see the old rows or the
- * new ones, never a mix, and a failed refresh leaves the old rows in place. */
+/* One refresh of an async MV: run its defining query (exec_query, in the MV's database) and write
+ * the result as an INSERT OVERWRITE of every partition of the MV through the load path, so readers
+ * see the old rows or the new ones, never a mix, and a failed refresh leaves the old rows in place.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,15 +23,18 @@ static Status rf_columns(void *vctx, const ResultColumn *cols, int ncols, Error 
     RefreshCtx *c = vctx;
     if (ncols != c->ncols)
         return err_set(err, ERR_COMMON,
-                       "the query of materialized view '%s' returns %d columns but the view has %d: a base table "
+                       "the query of materialized view '%s' returns %d columns but the view has "
+                       "%d: a base table "
                        "changed; recreate the materialized view",
                        c->mv, ncols, c->ncols);
     for (int i = 0; i < ncols; i++)
         if (!type_equal(&cols[i].type, &c->cols[i].type))
             return err_set(err, ERR_COMMON,
-                           "the query of materialized view '%s' returns %s for column '%s', which the view stores as "
+                           "the query of materialized view '%s' returns %s for column '%s', which "
+                           "the view stores as "
                            "%s: a base table changed; recreate the materialized view",
-                           c->mv, type_name(cols[i].type.id), c->cols[i].name, type_name(c->cols[i].type.id));
+                           c->mv, type_name(cols[i].type.id), c->cols[i].name,
+                           type_name(c->cols[i].type.id));
     return STATUS_OK;
 }
 
@@ -48,7 +52,8 @@ Status mv_refresh_execute(int64_t mv_id, Session *s, Error *err) {
     CatTable *t = catalog_find_table_by_id(mv_id);
     CatDatabase *db = t ? catalog_find_db_by_id(t->db_id) : NULL;
     if (!t || !db || t->kind != TABLE_MV) {
-        st = err_set(err, ERR_NO_SUCH_TABLE, "materialized view %lld no longer exists", (long long)mv_id);
+        st = err_set(err, ERR_NO_SUCH_TABLE, "materialized view %lld no longer exists",
+                     (long long)mv_id);
     } else if (catalog_check_table_usable(t, err)) {
         st = STATUS_ERROR;
     } else {
@@ -57,10 +62,12 @@ Status mv_refresh_execute(int64_t mv_id, Session *s, Error *err) {
         st = mv_def_of(t, &d, err);
         if (!st && !d.active)
             st = err_set(err, ERR_COMMON,
-                         "Materialized view %s.%s is inactive (%s): run ALTER MATERIALIZED VIEW %s ACTIVE first",
+                         "Materialized view %s.%s is inactive (%s): run ALTER MATERIALIZED VIEW %s "
+                         "ACTIVE first",
                          db->name, t->name, d.reason, t->name);
         else if (!st && !mv_bases_valid(&d, why, sizeof why))
-            st = err_set(err, ERR_COMMON, "Materialized view %s.%s cannot be refreshed: %s", db->name, t->name, why);
+            st = err_set(err, ERR_COMMON, "Materialized view %s.%s cannot be refreshed: %s",
+                         db->name, t->name, why);
         mv_def_free(&d);
         dbname = arena_strdup(a, db->name);
         name = arena_strdup(a, t->name);
@@ -99,7 +106,8 @@ Status mv_refresh_execute(int64_t mv_id, Session *s, Error *err) {
     }
     LoadSinkResult res;
     st = load_sink_commit(ctx.ls, &res, err);
-    if (!st) log_info("materialized view %s.%s refreshed: %lld rows", dbname, name, (long long)res.rows);
+    if (!st)
+        log_info("materialized view %s.%s refreshed: %lld rows", dbname, name, (long long)res.rows);
     arena_free(a);
     return st;
 }

@@ -1,11 +1,11 @@
-/* Rollup selection: a SELECT block over one table is answered from a synchronous MV index of that table when
- * the index gives the same rows, and the block is rewritten to read it (TableRef.rollup; EXPLAIN shows
- * "SCAN db.t ROLLUP mv"). An aggregating index serves aggregate queries whose every column outside an
- * aggregate is one of its keys and whose aggregates it stores: sum(c), min(c), max(c) (also of key columns),
- * count(c) and count(*) (as the sum of the stored counts), and DISTINCT aggregates of its keys. A column-subset
- * index serves any query over its columns, and is chosen when its sort key matches a WHERE column the base
- * sort key does not. Output column names are kept. Anything unusual (subqueries, *, unknown names) keeps the
- * query as written. */
+/* Rollup selection: a SELECT block over one table is answered from a synchronous MV index of that
+ * table when the index gives the same rows, and the block is rewritten to read it (TableRef.rollup;
+ * EXPLAIN shows "SCAN db.t ROLLUP mv"). An aggregating index serves aggregate queries whose every
+ * column outside an aggregate is one of its keys and whose aggregates it stores: sum(c), min(c),
+ * max(c) (also of key columns), count(c) and count(*) (as the sum of the stored counts), and
+ * DISTINCT aggregates of its keys. A column-subset index serves any query over its columns, and is
+ * chosen when its sort key matches a WHERE column the base sort key does not. Output column names
+ * are kept. Anything unusual (subqueries, *, unknown names) keeps the query as written. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,20 +36,27 @@ typedef struct Ctx {
 
 static bool is_agg_name(const char *n, AggType *agg) {
     if (!n) return false;
-    if (!strcasecmp(n, "sum")) *agg = AGG_SUM;
-    else if (!strcasecmp(n, "min")) *agg = AGG_MIN;
-    else if (!strcasecmp(n, "max")) *agg = AGG_MAX;
-    else if (!strcasecmp(n, "count")) *agg = AGG_COUNT;
-    else return false;
+    if (!strcasecmp(n, "sum"))
+        *agg = AGG_SUM;
+    else if (!strcasecmp(n, "min"))
+        *agg = AGG_MIN;
+    else if (!strcasecmp(n, "max"))
+        *agg = AGG_MAX;
+    else if (!strcasecmp(n, "count"))
+        *agg = AGG_COUNT;
+    else
+        return false;
     return true;
 }
 
 /* Aggregate function names the query engine knows beyond the four an index stores. */
 static bool is_other_agg(const char *n) {
-    static const char *const names[] = {"avg", "group_concat", "any_value", "stddev", "variance", "bitmap_union",
-                                        "hll_union", "percentile", "ndv", "approx_count_distinct", "std",
-                                        "stddev_pop", "stddev_samp", "var_pop", "var_samp", "count_if", "bit_and",
-                                        "bit_or", "bit_xor", "max_by", "min_by", "array_agg"};
+    static const char *const names[] = {
+        "avg",          "group_concat", "any_value",   "stddev",  "variance",
+        "bitmap_union", "hll_union",    "percentile",  "ndv",     "approx_count_distinct",
+        "std",          "stddev_pop",   "stddev_samp", "var_pop", "var_samp",
+        "count_if",     "bit_and",      "bit_or",      "bit_xor", "max_by",
+        "min_by",       "array_agg"};
     for (size_t i = 0; n && i < sizeof names / sizeof names[0]; i++)
         if (!strcasecmp(n, names[i])) return true;
     return false;
@@ -61,10 +68,13 @@ static bool alias_named(const SelectCore *core, const char *name) {
     return false;
 }
 
-/* The base column an expression names, -1 if it is not a column of the table (or names an alias). */
+/* The base column an expression names, -1 if it is not a column of the table (or names an alias).
+ */
 static int base_column(const Ctx *c, const Expr *e, bool alias_first) {
     if (e->kind != EXPR_COLUMN) return -1;
-    if (e->qual_table && strcmp(e->qual_table, c->from->alias ? c->from->alias : c->from->name) != 0) return -1;
+    if (e->qual_table &&
+        strcmp(e->qual_table, c->from->alias ? c->from->alias : c->from->name) != 0)
+        return -1;
     if (!e->qual_table && alias_first && alias_named(c->core, e->text)) return -1;
     return catalog_find_column(c->t, e->text);
 }
@@ -75,7 +85,9 @@ static void scan(Ctx *c, const Expr *e, bool in_agg, bool alias_first, bool in_w
     case EXPR_STAR:
     case EXPR_SUBQUERY:
     case EXPR_EXISTS:
-    case EXPR_IN_SUBQUERY: c->need.bad = true; return;
+    case EXPR_IN_SUBQUERY:
+        c->need.bad = true;
+        return;
     case EXPR_COLUMN: {
         int col = base_column(c, e, alias_first);
         if (col < 0) {
@@ -119,20 +131,24 @@ static void scan(Ctx *c, const Expr *e, bool in_agg, bool alias_first, bool in_w
         }
         break;
     }
-    default: break;
+    default:
+        break;
     }
     scan(c, e->left, in_agg, alias_first, in_where);
     scan(c, e->right, in_agg, alias_first, in_where);
     scan(c, e->third, in_agg, alias_first, in_where);
-    for (int i = 0; i < e->nargs; i++) scan(c, e->args[i], in_agg, alias_first, in_where);
+    for (int i = 0; i < e->nargs; i++)
+        scan(c, e->args[i], in_agg, alias_first, in_where);
 }
 
-/* The index column holding base column col with aggregation agg (AGG_NONE: as a key), -1 if none. */
+/* The index column holding base column col with aggregation agg (AGG_NONE: as a key), -1 if none.
+ */
 static int index_col(const CatIndex *ix, int col, AggType agg) {
     for (int i = 0; i < ix->ncols; i++) {
         if (ix->base_col[i] != col) continue;
-        if (agg == AGG_NONE ? (i < ix->nkeys || ix->keys != KEYS_AGGREGATE) && ix->cols[i].agg == AGG_NONE
-                            : ix->cols[i].agg == agg)
+        if (agg == AGG_NONE
+                ? (i < ix->nkeys || ix->keys != KEYS_AGGREGATE) && ix->cols[i].agg == AGG_NONE
+                : ix->cols[i].agg == agg)
             return i;
     }
     return -1;
@@ -141,7 +157,9 @@ static int index_col(const CatIndex *ix, int col, AggType agg) {
 /* The column holding count(*): a COUNT of every row, or of a NOT NULL column. */
 static int count_star_col(const CatTable *t, const CatIndex *ix) {
     for (int i = 0; i < ix->ncols; i++)
-        if (ix->cols[i].agg == AGG_COUNT && (ix->base_col[i] < 0 || !t->cols[ix->base_col[i]].nullable)) return i;
+        if (ix->cols[i].agg == AGG_COUNT &&
+            (ix->base_col[i] < 0 || !t->cols[ix->base_col[i]].nullable))
+            return i;
     return -1;
 }
 
@@ -151,12 +169,15 @@ static bool index_serves(const Ctx *c, const CatIndex *ix) {
     if (ix->keys == KEYS_AGGREGATE) {
         if (!n->is_agg_query) return false;
         for (int col = 0; col < ncols; col++) {
-            if ((n->plain[col] || n->distinct_args[col]) && index_col(ix, col, AGG_NONE) < 0) return false;
+            if ((n->plain[col] || n->distinct_args[col]) && index_col(ix, col, AGG_NONE) < 0)
+                return false;
             uint8_t f = n->aggs[col];
             if ((f & (1u << AGG_SUM)) && index_col(ix, col, AGG_SUM) < 0) return false;
-            if ((f & (1u << AGG_MIN)) && index_col(ix, col, AGG_MIN) < 0 && index_col(ix, col, AGG_NONE) < 0)
+            if ((f & (1u << AGG_MIN)) && index_col(ix, col, AGG_MIN) < 0 &&
+                index_col(ix, col, AGG_NONE) < 0)
                 return false;
-            if ((f & (1u << AGG_MAX)) && index_col(ix, col, AGG_MAX) < 0 && index_col(ix, col, AGG_NONE) < 0)
+            if ((f & (1u << AGG_MAX)) && index_col(ix, col, AGG_MAX) < 0 &&
+                index_col(ix, col, AGG_NONE) < 0)
                 return false;
             if ((f & (1u << AGG_COUNT)) && index_col(ix, col, AGG_COUNT) < 0) return false;
         }
@@ -225,11 +246,15 @@ static Expr *rw_agg(Ctx *c, const Expr *e, AggType agg) {
         Expr *zero = new_expr(c->a, EXPR_INT);
         zero->text = "0";
         zero->src = "0";
-        return call(c, "coalesce", (Expr *[]){s, zero}, 2, e->src); /* count of no rows is 0, not NULL */
+        return call(c, "coalesce", (Expr *[]){s, zero}, 2,
+                    e->src); /* count of no rows is 0, not NULL */
     }
     int icol = index_col(c->ix, col, agg);
     if (icol < 0) icol = index_col(c->ix, col, AGG_NONE); /* min/max of a key column */
-    return call(c, agg == AGG_SUM ? "sum" : agg == AGG_MIN ? "min" : "max",
+    return call(c,
+                agg == AGG_SUM   ? "sum"
+                : agg == AGG_MIN ? "min"
+                                 : "max",
                 (Expr *[]){column(c, e->args[0], icol)}, 1, e->src);
 }
 
@@ -248,13 +273,14 @@ static Expr *rw(Ctx *c, const Expr *e, bool alias_first) {
     x->third = rw(c, e->third, alias_first);
     if (e->nargs) {
         x->args = arena_alloc(c->a, sizeof(Expr *) * (size_t)e->nargs);
-        for (int i = 0; i < e->nargs; i++) x->args[i] = rw(c, e->args[i], alias_first);
+        for (int i = 0; i < e->nargs; i++)
+            x->args[i] = rw(c, e->args[i], alias_first);
     }
     return x;
 }
 
-bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const OrderItem *order, int norder,
-                       Arena *a, SelectCore **core_out, OrderItem **order_out) {
+bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const OrderItem *order,
+                       int norder, Arena *a, SelectCore **core_out, OrderItem **order_out) {
     const TableRef *from = core->from;
     if (!from || from->kind != TREF_TABLE || from->rollup) return false;
     const char *dbname = from->db ? from->db : db ? db : s && s->db[0] ? s->db : NULL;
@@ -265,7 +291,8 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
     CatTable *t = d ? catalog_find_table(d, from->name) : NULL;
     if (!t || t->kind != TABLE_OLAP || t->state != TABLE_NORMAL || t->nindexes < 2) goto out;
     bool any_ready = false;
-    for (int k = 1; k < t->nindexes; k++) any_ready |= t->indexes[k]->state == INDEX_NORMAL;
+    for (int k = 1; k < t->nindexes; k++)
+        any_ready |= t->indexes[k]->state == INDEX_NORMAL;
     if (!any_ready) goto out;
     Ctx c = {t, from, core, {0}, NULL, a};
     c.need.plain = arena_calloc(a, (size_t)t->ncols + 1);
@@ -274,11 +301,14 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
     c.need.aggs = arena_calloc(a, (size_t)t->ncols + 1);
     c.need.distinct_args = arena_calloc(a, (size_t)t->ncols + 1);
     c.need.is_agg_query = core->ngroup > 0;
-    for (int i = 0; i < core->nitems; i++) scan(&c, core->items[i].expr, false, false, false);
+    for (int i = 0; i < core->nitems; i++)
+        scan(&c, core->items[i].expr, false, false, false);
     scan(&c, core->where, false, false, true);
-    for (int i = 0; i < core->ngroup; i++) scan(&c, core->group_by[i], false, false, false);
+    for (int i = 0; i < core->ngroup; i++)
+        scan(&c, core->group_by[i], false, false, false);
     scan(&c, core->having, false, true, false);
-    for (int i = 0; i < norder; i++) scan(&c, order[i].expr, false, true, false);
+    for (int i = 0; i < norder; i++)
+        scan(&c, order[i].expr, false, true, false);
     if (c.need.bad) goto out;
     int best = -1;
     int64_t best_rows = 0;
@@ -302,7 +332,7 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
         const SelectItem *it = &core->items[i];
         nc->items[i].expr = rw(&c, it->expr, false);
         /* keep the column name the query would have had */
-        nc->items[i].alias = it->alias ? it->alias
+        nc->items[i].alias = it->alias                       ? it->alias
                              : it->expr->kind == EXPR_COLUMN ? it->expr->text
                              : it->expr->src                 ? it->expr->src
                                                              : NULL;
@@ -310,13 +340,15 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
     nc->where = rw(&c, core->where, false);
     if (core->ngroup) {
         nc->group_by = arena_alloc(a, sizeof(Expr *) * (size_t)core->ngroup);
-        for (int i = 0; i < core->ngroup; i++) nc->group_by[i] = rw(&c, core->group_by[i], false);
+        for (int i = 0; i < core->ngroup; i++)
+            nc->group_by[i] = rw(&c, core->group_by[i], false);
     }
     nc->having = rw(&c, core->having, true);
     OrderItem *no = NULL;
     if (norder) {
         no = arena_memdup(a, order, sizeof *order * (size_t)norder);
-        for (int i = 0; i < norder; i++) no[i].expr = rw(&c, order[i].expr, true);
+        for (int i = 0; i < norder; i++)
+            no[i].expr = rw(&c, order[i].expr, true);
     }
     *core_out = nc;
     *order_out = no;

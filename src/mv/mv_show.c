@@ -1,6 +1,6 @@
-/* SHOW MATERIALIZED VIEWS (StarRocks' columns: async MVs with their refresh state, synchronous MVs as ROLLUP
- * rows) and SHOW CREATE [MATERIALIZED VIEW|TABLE] of an async MV (CREATE MATERIALIZED VIEW text that recreates
- * it; other objects are left to the catalog's handler). */
+/* SHOW MATERIALIZED VIEWS (StarRocks' columns: async MVs with their refresh state, synchronous MVs
+ * as ROLLUP rows) and SHOW CREATE [MATERIALIZED VIEW|TABLE] of an async MV (CREATE MATERIALIZED
+ * VIEW text that recreates it; other objects are left to the catalog's handler). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,10 +109,14 @@ void mv_show_create_text(const CatTable *t, StrBuf *out) {
 
 static const char *partition_type(const CatTable *t) {
     switch (t->part_type) {
-    case PART_RANGE: return "RANGE";
-    case PART_LIST: return "LIST";
-    case PART_EXPR: return t->part_expr_unit ? "RANGE" : "LIST";
-    default: return "UNPARTITIONED";
+    case PART_RANGE:
+        return "RANGE";
+    case PART_LIST:
+        return "LIST";
+    case PART_EXPR:
+        return t->part_expr_unit ? "RANGE" : "LIST";
+    default:
+        return "UNPARTITIONED";
     }
 }
 
@@ -131,8 +135,8 @@ static void async_row(const CatDatabase *db, const CatTable *t, ShowRows *rows) 
         if (mv_def_parse(NULL, &d, &err)) return;
         mv_def_set_state(&d, false, err.msg);
     }
-    char id[32], task_id[32], task_name[64], start[32] = "", finish[32] = "", dur[32] = "", code[16] = "",
-         nrows[32];
+    char id[32], task_id[32], task_name[64], start[32] = "", finish[32] = "", dur[32] = "",
+                                             code[16] = "", nrows[32];
     snprintf(id, sizeof id, "%lld", (long long)t->id);
     snprintf(task_id, sizeof task_id, "%lld", (long long)t->id);
     snprintf(task_name, sizeof task_name, "mv-%lld", (long long)t->id);
@@ -199,7 +203,8 @@ Status mv_show_handler(Session *s, const Stmt *st, ResultSink *out, Error *err) 
     catalog_unlock();
     if (!rc) {
         ResultColumn cols[SHOW_NCOLS];
-        for (int i = 0; i < SHOW_NCOLS; i++) cols[i] = result_col_varchar(SHOW_COLS[i]);
+        for (int i = 0; i < SHOW_NCOLS; i++)
+            cols[i] = result_col_varchar(SHOW_COLS[i]);
         rc = show_send(out, cols, SHOW_NCOLS, &rows, sh, 2, err);
     }
     show_rows_free(&rows);
@@ -220,10 +225,12 @@ Status mv_show_create_handler(Session *s, const Stmt *st, ResultSink *out, Error
     CatDatabase *db = NULL;
     CatTable *t = NULL;
     Error ignore = ERROR_INIT;
-    bool is_mv = !catalog_resolve_table(s, sh->db, sh->table, &db, &t, &ignore) && t->kind == TABLE_MV;
+    bool is_mv =
+        !catalog_resolve_table(s, sh->db, sh->table, &db, &t, &ignore) && t->kind == TABLE_MV;
     if (!is_mv) {
         catalog_unlock();
-        if (!g_catalog_show_create) return err_set(err, ERR_NOT_SUPPORTED, "SHOW CREATE TABLE is not supported");
+        if (!g_catalog_show_create)
+            return err_set(err, ERR_NOT_SUPPORTED, "SHOW CREATE TABLE is not supported");
         return g_catalog_show_create(s, st, out, err);
     }
     Status rc = priv_check(s, PRIV_SELECT, db->name, t->name, err);
@@ -237,7 +244,8 @@ Status mv_show_create_handler(Session *s, const Stmt *st, ResultSink *out, Error
     }
     catalog_unlock();
     if (!rc) {
-        ResultColumn cols[2] = {result_col_varchar("Materialized View"), result_col_varchar("Create Materialized View")};
+        ResultColumn cols[2] = {result_col_varchar("Materialized View"),
+                                result_col_varchar("Create Materialized View")};
         const char *cells[2] = {name, sb_str(&sb)};
         rc = result_send_table(out, cols, 2, cells, 1, err);
     }

@@ -1,7 +1,7 @@
-/* The state of an async MV in the catalog: reading and storing its MvDef (CatTable.mv_def, one metadata
- * transaction per change), checking its base tables (dropped, renamed or changed tables make it inactive),
- * resolving them again (ACTIVE, restore) and naming MVs in statements. Every function here runs under the
- * catalog lock its comment names; none does file I/O. */
+/* The state of an async MV in the catalog: reading and storing its MvDef (CatTable.mv_def, one
+ * metadata transaction per change), checking its base tables (dropped, renamed or changed tables
+ * make it inactive), resolving them again (ACTIVE, restore) and naming MVs in statements. Every
+ * function here runs under the catalog lock its comment names; none does file I/O. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,8 @@
 #include "sql/parser.h"
 
 Status mv_def_of(const CatTable *t, MvDef *d, Error *err) {
-    if (mv_def_parse(t->mv_def, d, err)) return err_prefix(err, "materialized view '%s': ", t->name);
+    if (mv_def_parse(t->mv_def, d, err))
+        return err_prefix(err, "materialized view '%s': ", t->name);
     return STATUS_OK;
 }
 
@@ -114,11 +115,13 @@ Status mv_bases_resolve_query(const Query *q, const char *db_name, MvDef *d, Err
     return STATUS_OK;
 }
 
-Status mv_find(Session *s, const char *db, const char *name, CatDatabase **db_out, CatTable **out, Error *err) {
+Status mv_find(Session *s, const char *db, const char *name, CatDatabase **db_out, CatTable **out,
+               Error *err) {
     CatDatabase *d;
     CatTable *t;
     if (catalog_resolve_table(s, db, name, &d, &t, err)) return STATUS_ERROR;
-    if (t->kind != TABLE_MV) return err_set(err, ERR_WRONG_OBJECT, "'%s.%s' is not MATERIALIZED VIEW", d->name, t->name);
+    if (t->kind != TABLE_MV)
+        return err_set(err, ERR_WRONG_OBJECT, "'%s.%s' is not MATERIALIZED VIEW", d->name, t->name);
     *db_out = d;
     *out = t;
     return STATUS_OK;
@@ -129,7 +132,8 @@ int64_t mv_bases_data_version(const MvDef *d) {
     for (int i = 0; i < d->nbase; i++) {
         const CatTable *t = catalog_find_table_by_id(d->base[i].id);
         for (int k = 0; t && k < t->nparts; k++)
-            if (t->parts[k]->state == PART_NORMAL) v += t->parts[k]->visible_version + t->parts[k]->id % 997;
+            if (t->parts[k]->state == PART_NORMAL)
+                v += t->parts[k]->visible_version + t->parts[k]->id % 997;
     }
     return v;
 }

@@ -1,8 +1,9 @@
-/* Synchronous materialized views (rollups): CREATE MATERIALIZED VIEW over one table without refresh clauses
- * adds an index to the table (columns, or keys plus SUM/MIN/MAX/COUNT of columns), with a tablet per bucket
- * of every partition. From that moment every load writes it (load_sink.c projects each index); a build job,
- * listed by SHOW ALTER MATERIALIZED VIEW, fills it with the rows loaded before (mv_build.c) and then makes
- * it usable by queries (INDEX_NORMAL). DROP MATERIALIZED VIEW mv [ON t] removes the index and its tablets. */
+/* Synchronous materialized views (rollups): CREATE MATERIALIZED VIEW over one table without refresh
+ * clauses adds an index to the table (columns, or keys plus SUM/MIN/MAX/COUNT of columns), with a
+ * tablet per bucket of every partition. From that moment every load writes it (load_sink.c projects
+ * each index); a build job, listed by SHOW ALTER MATERIALIZED VIEW, fills it with the rows loaded
+ * before (mv_build.c) and then makes it usable by queries (INDEX_NORMAL). DROP MATERIALIZED VIEW mv
+ * [ON t] removes the index and its tablets. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,10 @@
 #include "util/log.h"
 
 static const char *SYNC_V1 =
-    "CREATE TABLE mv_sync_job(id INTEGER PRIMARY KEY, db_id INTEGER NOT NULL, table_id INTEGER NOT NULL,"
-    " table_name TEXT NOT NULL, index_id INTEGER NOT NULL, index_name TEXT NOT NULL, create_ms INTEGER NOT NULL,"
+    "CREATE TABLE mv_sync_job(id INTEGER PRIMARY KEY, db_id INTEGER NOT NULL, table_id INTEGER NOT "
+    "NULL,"
+    " table_name TEXT NOT NULL, index_id INTEGER NOT NULL, index_name TEXT NOT NULL, create_ms "
+    "INTEGER NOT NULL,"
     " finish_ms INTEGER NOT NULL, state TEXT NOT NULL, msg TEXT NOT NULL);";
 
 Status mv_sync_init(Error *err) {
@@ -26,11 +29,16 @@ Status mv_sync_init(Error *err) {
 
 static bool is_agg_fn(const Expr *e, AggType *agg) {
     if (e->kind != EXPR_FUNC || !e->text) return false;
-    if (!strcasecmp(e->text, "sum")) *agg = AGG_SUM;
-    else if (!strcasecmp(e->text, "min")) *agg = AGG_MIN;
-    else if (!strcasecmp(e->text, "max")) *agg = AGG_MAX;
-    else if (!strcasecmp(e->text, "count")) *agg = AGG_COUNT;
-    else return false;
+    if (!strcasecmp(e->text, "sum"))
+        *agg = AGG_SUM;
+    else if (!strcasecmp(e->text, "min"))
+        *agg = AGG_MIN;
+    else if (!strcasecmp(e->text, "max"))
+        *agg = AGG_MAX;
+    else if (!strcasecmp(e->text, "count"))
+        *agg = AGG_COUNT;
+    else
+        return false;
     return true;
 }
 
@@ -40,18 +48,28 @@ static bool sum_type(const DataType *in, DataType *out) {
     case TYPE_TINYINT:
     case TYPE_SMALLINT:
     case TYPE_INT:
-    case TYPE_BIGINT: *out = type_make(TYPE_BIGINT); return true;
-    case TYPE_LARGEINT: *out = type_make(TYPE_LARGEINT); return true;
+    case TYPE_BIGINT:
+        *out = type_make(TYPE_BIGINT);
+        return true;
+    case TYPE_LARGEINT:
+        *out = type_make(TYPE_LARGEINT);
+        return true;
     case TYPE_FLOAT:
-    case TYPE_DOUBLE: *out = type_make(TYPE_DOUBLE); return true;
-    case TYPE_DECIMAL: *out = type_decimal(38, in->scale); return true;
-    default: return false;
+    case TYPE_DOUBLE:
+        *out = type_make(TYPE_DOUBLE);
+        return true;
+    case TYPE_DECIMAL:
+        *out = type_decimal(38, in->scale);
+        return true;
+    default:
+        return false;
     }
 }
 
 static bool column_of(const CatTable *t, const TableRef *from, const Expr *e, int *col) {
     if (e->kind != EXPR_COLUMN) return false;
-    if (e->qual_table && strcmp(e->qual_table, from->alias ? from->alias : from->name) != 0) return false;
+    if (e->qual_table && strcmp(e->qual_table, from->alias ? from->alias : from->name) != 0)
+        return false;
     *col = catalog_find_column(t, e->text);
     return *col >= 0;
 }
@@ -61,10 +79,10 @@ typedef struct IxCol {
     int base;
 } IxCol;
 
-/* Builds the index definition a SELECT describes over table t (lock held). New columns get uids from
- * t->next_col_uid on (the caller advances it when the index is installed). */
-static Status build_index(const CatTable *t, const SelectCore *core, const char *name, const char *define_sql,
-                          CatIndex **out, int *new_uids, Error *err) {
+/* Builds the index definition a SELECT describes over table t (lock held). New columns get uids
+ * from t->next_col_uid on (the caller advances it when the index is installed). */
+static Status build_index(const CatTable *t, const SelectCore *core, const char *name,
+                          const char *define_sql, CatIndex **out, int *new_uids, Error *err) {
     const TableRef *from = core->from;
     int n = core->nitems;
     IxCol *cols = calloc((size_t)(n ? n : 1), sizeof *cols);
@@ -80,33 +98,41 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
         AggType agg = AGG_NONE;
         int col = -1;
         if (e->kind == EXPR_STAR) {
-            st = err_set(err, ERR_COMMON, "A synchronous materialized view names its columns: '*' is not allowed");
+            st = err_set(err, ERR_COMMON,
+                         "A synchronous materialized view names its columns: '*' is not allowed");
         } else if (column_of(t, from, e, &col)) {
             const CatColumn *bc = &t->cols[col];
             bool value = t->keys == KEYS_AGGREGATE && !bc->is_key;
             if (!value && naggs)
                 st = err_set(err, ERR_COMMON,
-                             "The key columns of a synchronous materialized view come before its aggregates: move "
+                             "The key columns of a synchronous materialized view come before its "
+                             "aggregates: move "
                              "'%s' before them",
                              e->text);
             cols[i].c = *bc;
             cols[i].c.name = (char *)(alias ? alias : bc->name);
             cols[i].c.agg = value ? bc->agg : AGG_NONE;
             cols[i].base = col;
-            if (value) naggs++;
-            else nkeys++;
-        } else if (is_agg_fn(e, &agg) && !e->distinct && (e->is_star || (e->nargs == 1 && column_of(t, from, e->args[0], &col)))) {
+            if (value)
+                naggs++;
+            else
+                nkeys++;
+        } else if (is_agg_fn(e, &agg) && !e->distinct &&
+                   (e->is_star || (e->nargs == 1 && column_of(t, from, e->args[0], &col)))) {
             agg_index = true;
             naggs++;
             if (e->is_star && agg != AGG_COUNT) {
-                st = err_set(err, ERR_COMMON, "'%s' is not a valid aggregate", e->src ? e->src : e->text);
+                st = err_set(err, ERR_COMMON, "'%s' is not a valid aggregate",
+                             e->src ? e->src : e->text);
                 break;
             }
             const CatColumn *bc = col >= 0 ? &t->cols[col] : NULL;
             if (t->keys == KEYS_AGGREGATE && (!bc || bc->is_key || bc->agg != agg)) {
                 st = err_set(err, ERR_COMMON,
-                             "Aggregate table '%s': a synchronous materialized view may use '%s' only as %s(%s)",
-                             t->name, bc ? bc->name : "*", bc && bc->agg ? agg_type_name(bc->agg) : "the column",
+                             "Aggregate table '%s': a synchronous materialized view may use '%s' "
+                             "only as %s(%s)",
+                             t->name, bc ? bc->name : "*",
+                             bc && bc->agg ? agg_type_name(bc->agg) : "the column",
                              bc ? bc->name : "*");
                 break;
             }
@@ -121,8 +147,8 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
                 auto_name = bc ? NULL : "mv_count_star";
             } else if (agg == AGG_SUM) {
                 if (!sum_type(&bc->type, &c->type)) {
-                    st = err_set(err, ERR_COMMON, "SUM of column '%s' of type %s is not supported", bc->name,
-                                 type_name(bc->type.id));
+                    st = err_set(err, ERR_COMMON, "SUM of column '%s' of type %s is not supported",
+                                 bc->name, type_name(bc->type.id));
                     break;
                 }
                 c->nullable = bc->nullable;
@@ -132,7 +158,8 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
             }
             if (!alias && !auto_name) {
                 StrBuf nb = STRBUF_INIT;
-                sb_appendf(&nb, "mv_%s_%s", agg == AGG_COUNT ? "count" : agg_type_name(agg), bc->name);
+                sb_appendf(&nb, "mv_%s_%s", agg == AGG_COUNT ? "count" : agg_type_name(agg),
+                           bc->name);
                 names[i] = sb_detach(&nb);
                 for (char *p = names[i]; *p; p++)
                     if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
@@ -145,8 +172,10 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
             c->auto_increment = false;
         } else {
             st = err_set(err, ERR_COMMON,
-                         "A synchronous materialized view holds columns of '%s' and SUM, MIN, MAX or COUNT of a column; "
-                         "'%s' is neither (use an asynchronous materialized view: add REFRESH ASYNC or REFRESH MANUAL)",
+                         "A synchronous materialized view holds columns of '%s' and SUM, MIN, MAX "
+                         "or COUNT of a column; "
+                         "'%s' is neither (use an asynchronous materialized view: add REFRESH "
+                         "ASYNC or REFRESH MANUAL)",
                          t->name, e->src ? e->src : "?");
         }
     }
@@ -154,19 +183,24 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
     if (!st && agg_index && t->keys != KEYS_AGGREGATE) {
         if (core->ngroup != nkeys)
             st = err_set(err, ERR_COMMON,
-                         "GROUP BY of a synchronous materialized view lists exactly its non-aggregated columns (%d), "
+                         "GROUP BY of a synchronous materialized view lists exactly its "
+                         "non-aggregated columns (%d), "
                          "not %d expressions",
                          nkeys, core->ngroup);
         for (int g = 0; g < core->ngroup && !st; g++) {
             const Expr *ge = core->group_by[g];
             int col = -1;
-            if (ge->kind == EXPR_INT && ge->ival >= 1 && ge->ival <= n) col = cols[ge->ival - 1].base;
-            else if (!column_of(t, from, ge, &col)) col = -2;
+            if (ge->kind == EXPR_INT && ge->ival >= 1 && ge->ival <= n)
+                col = cols[ge->ival - 1].base;
+            else if (!column_of(t, from, ge, &col))
+                col = -2;
             bool found = false;
-            for (int i = 0; i < nkeys && col >= 0; i++) found |= cols[i].base == col && cols[i].c.agg == AGG_NONE;
+            for (int i = 0; i < nkeys && col >= 0; i++)
+                found |= cols[i].base == col && cols[i].c.agg == AGG_NONE;
             if (!found)
                 st = err_set(err, ERR_COMMON,
-                             "GROUP BY '%s' is not one of the non-aggregated columns of the materialized view",
+                             "GROUP BY '%s' is not one of the non-aggregated columns of the "
+                             "materialized view",
                              ge->src ? ge->src : "?");
         }
     }
@@ -174,14 +208,18 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
         for (int k = 0; k < i; k++)
             if (!strcasecmp(cols[i].c.name, cols[k].c.name))
                 st = err_set(err, ERR_DUP_FIELDNAME, "Duplicate column name '%s'", cols[i].c.name);
-        if (!st && i < nkeys && (cols[i].c.type.id == TYPE_FLOAT || cols[i].c.type.id == TYPE_DOUBLE) &&
+        if (!st && i < nkeys &&
+            (cols[i].c.type.id == TYPE_FLOAT || cols[i].c.type.id == TYPE_DOUBLE) &&
             (agg_index || i == 0))
-            st = err_set(err, ERR_COMMON, "Float or double can not used as a key, use decimal instead: column '%s'",
+            st = err_set(err, ERR_COMMON,
+                         "Float or double can not used as a key, use decimal instead: column '%s'",
                          cols[i].c.name);
     }
-    if (!st && n == 0) st = err_set(err, ERR_COMMON, "A materialized view needs at least one column");
+    if (!st && n == 0)
+        st = err_set(err, ERR_COMMON, "A materialized view needs at least one column");
     if (st) {
-        for (int i = 0; i < n; i++) free(names[i]);
+        for (int i = 0; i < n; i++)
+            free(names[i]);
         free(names);
         free(cols);
         return STATUS_ERROR;
@@ -202,7 +240,8 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
         ix->keys = KEYS_AGGREGATE;
         ix->nkeys = nkeys;
     } else {
-        /* StarRocks' sort key of a duplicate rollup: up to three leading columns, stopping after a string */
+        /* StarRocks' sort key of a duplicate rollup: up to three leading columns, stopping after a
+         * string */
         int k = 0;
         for (; k < n && k < 3; k++) {
             TypeId id = ix->cols[k].type.id;
@@ -214,11 +253,13 @@ static Status build_index(const CatTable *t, const SelectCore *core, const char 
         }
         ix->keys = KEYS_DUPLICATE;
         ix->nkeys = k ? k : 1;
-        for (int i = 0; i < n; i++) ix->cols[i].is_key = i < ix->nkeys;
+        for (int i = 0; i < n; i++)
+            ix->cols[i].is_key = i < ix->nkeys;
     }
     ix->define_sql = cat_strdup(define_sql);
     ix->state = INDEX_BUILDING;
-    for (int i = 0; i < n; i++) free(names[i]);
+    for (int i = 0; i < n; i++)
+        free(names[i]);
     free(names);
     free(cols);
     *out = ix;
@@ -241,8 +282,8 @@ static CatTable *find_sync(const CatDatabase *db, const char *name, int *pos) {
     return NULL;
 }
 
-/* Adds ix to t with a tablet per bucket of every partition, and the build job, in one metadata transaction
- * (write lock held). On failure nothing changed. */
+/* Adds ix to t with a tablet per bucket of every partition, and the build job, in one metadata
+ * transaction (write lock held). On failure nothing changed. */
 static Status install_index(CatDatabase *db, CatTable *t, CatIndex *ix, int new_uids, Error *err) {
     if (meta_next_id(&ix->id, err)) return STATUS_ERROR;
     int64_t job_id;
@@ -276,13 +317,17 @@ static Status install_index(CatDatabase *db, CatTable *t, CatIndex *ix, int new_
         st = persist_table_update(t, err);
         for (int i = 0; i < t->nparts && !st; i++)
             for (int b = 0; b < t->parts[i]->buckets && !st; b++)
-                st = meta_run(err, "INSERT INTO cat_tablet(id, partition_id, index_id, bucket) VALUES(?, ?, ?, ?)",
-                              "iiii", added[i][b]->id, t->parts[i]->id, ix->id, (int64_t)b);
+                st = meta_run(
+                    err,
+                    "INSERT INTO cat_tablet(id, partition_id, index_id, bucket) VALUES(?, ?, ?, ?)",
+                    "iiii", added[i][b]->id, t->parts[i]->id, ix->id, (int64_t)b);
         if (!st)
             st = meta_run(err,
-                          "INSERT INTO mv_sync_job(id, db_id, table_id, table_name, index_id, index_name, create_ms,"
+                          "INSERT INTO mv_sync_job(id, db_id, table_id, table_name, index_id, "
+                          "index_name, create_ms,"
                           " finish_ms, state, msg) VALUES(?, ?, ?, ?, ?, ?, ?, 0, 'PENDING', '')",
-                          "iiititi", job_id, db->id, t->id, t->name, ix->id, ix->name, clock_now_ms());
+                          "iiititi", job_id, db->id, t->id, t->name, ix->id, ix->name,
+                          clock_now_ms());
         if (!st)
             st = meta_commit(err);
         else
@@ -292,7 +337,8 @@ static Status install_index(CatDatabase *db, CatTable *t, CatIndex *ix, int new_
         t->nindexes--;
         t->next_col_uid -= new_uids;
         for (int i = 0; i < t->nparts; i++) {
-            for (int b = 0; added[i] && b < t->parts[i]->buckets; b++) free(added[i][b]);
+            for (int b = 0; added[i] && b < t->parts[i]->buckets; b++)
+                free(added[i][b]);
             free(added[i]);
         }
         free(added);
@@ -303,7 +349,8 @@ static Status install_index(CatDatabase *db, CatTable *t, CatIndex *ix, int new_
         CatTablet **nt = realloc(p->tablets, sizeof *nt * (size_t)(t->nindexes * p->buckets));
         if (!nt) abort();
         p->tablets = nt;
-        for (int b = 0; b < p->buckets; b++) p->tablets[pos * p->buckets + b] = added[i][b];
+        for (int b = 0; b < p->buckets; b++)
+            p->tablets[pos * p->buckets + b] = added[i][b];
         p->ntablets = t->nindexes * p->buckets;
         cat_attach_tablets(p);
         free(added[i]);
@@ -320,19 +367,26 @@ Status mv_sync_create(Session *s, const CreateMvStmt *c, Error *err) {
     const SelectCore *core = q && q->body && q->body->kind == QB_SELECT ? q->body->select : NULL;
     if (!core || q->nctes || !core->from || core->from->kind != TREF_TABLE)
         return err_set(err, ERR_COMMON,
-                       "A synchronous materialized view reads one table (SELECT ... FROM t [GROUP BY ...]); for joins, "
-                       "subqueries or set operations create an asynchronous one with REFRESH ASYNC or REFRESH MANUAL");
+                       "A synchronous materialized view reads one table (SELECT ... FROM t [GROUP "
+                       "BY ...]); for joins, "
+                       "subqueries or set operations create an asynchronous one with REFRESH ASYNC "
+                       "or REFRESH MANUAL");
     if (core->where)
         return err_set(err, ERR_NOT_SUPPORTED,
-                       "WHERE in a synchronous materialized view is not supported: create an asynchronous materialized "
+                       "WHERE in a synchronous materialized view is not supported: create an "
+                       "asynchronous materialized "
                        "view (REFRESH ASYNC) to keep a filtered subset");
     if (core->having || core->distinct || q->norder || q->limit >= 0 || core->from->npartitions)
         return err_set(err, ERR_COMMON,
-                       "A synchronous materialized view takes no HAVING, DISTINCT, ORDER BY, LIMIT or PARTITION clause");
+                       "A synchronous materialized view takes no HAVING, DISTINCT, ORDER BY, LIMIT "
+                       "or PARTITION clause");
     if (core->from->db && strcasecmp(core->from->db, dbname) != 0)
-        return err_set(err, ERR_COMMON, "A synchronous materialized view lives in its table's database: create %s in %s",
-                       c->name, core->from->db);
-    if (!cat_name_ok(c->name)) return err_set(err, ERR_WRONG_OBJECT, "Incorrect materialized view name '%s'", c->name);
+        return err_set(
+            err, ERR_COMMON,
+            "A synchronous materialized view lives in its table's database: create %s in %s",
+            c->name, core->from->db);
+    if (!cat_name_ok(c->name))
+        return err_set(err, ERR_WRONG_OBJECT, "Incorrect materialized view name '%s'", c->name);
     catalog_wrlock();
     CatDatabase *db = catalog_find_db(dbname);
     CatTable *t = db ? catalog_find_table(db, core->from->name) : NULL;
@@ -344,14 +398,17 @@ Status mv_sync_create(Session *s, const CreateMvStmt *c, Error *err) {
     else if (!t)
         st = err_set(err, ERR_NO_SUCH_TABLE, "Table '%s' doesn't exist", core->from->name);
     else if (t->kind != TABLE_OLAP)
-        st = err_set(err, ERR_WRONG_OBJECT, "'%s.%s' is not BASE TABLE: a synchronous materialized view needs an OLAP table",
-                     db->name, t->name);
+        st = err_set(
+            err, ERR_WRONG_OBJECT,
+            "'%s.%s' is not BASE TABLE: a synchronous materialized view needs an OLAP table",
+            db->name, t->name);
     if (!st) st = priv_check(s, PRIV_CREATE, db->name, NULL, err);
     if (!st) st = priv_check(s, PRIV_SELECT, db->name, t->name, err);
     if (!st) st = catalog_check_table_usable(t, err);
     if (!st && (t->keys == KEYS_UNIQUE || t->keys == KEYS_PRIMARY))
         st = err_set(err, ERR_NOT_SUPPORTED,
-                     "Synchronous materialized views are supported on DUPLICATE and AGGREGATE tables; '%s' is a %s KEY "
+                     "Synchronous materialized views are supported on DUPLICATE and AGGREGATE "
+                     "tables; '%s' is a %s KEY "
                      "table",
                      t->name, keys_type_name(t->keys));
     if (!st && (find_sync(db, c->name, &pos) || catalog_find_table(db, c->name))) {
@@ -372,7 +429,9 @@ Status mv_sync_create(Session *s, const CreateMvStmt *c, Error *err) {
         st = install_index(db, t, ix, new_uids, err);
         if (st) cat_index_free(ix);
     }
-    if (!st && !skip) log_info("synchronous materialized view %s.%s created on %s: building", db->name, c->name, t->name);
+    if (!st && !skip)
+        log_info("synchronous materialized view %s.%s created on %s: building", db->name, c->name,
+                 t->name);
     catalog_unlock();
     if (!st && !skip) mv_task_kick();
     return st;
@@ -397,7 +456,8 @@ Status mv_sync_drop(Session *s, const DropMvStmt *d, bool *found, Error *err) {
         for (int k = 1; t && k < t->nindexes; k++)
             if (!strcasecmp(t->indexes[k]->name, d->name)) pos = k;
         if (!st && pos < 0 && !d->if_exists)
-            st = err_set(err, ERR_BAD_TABLE, "Materialized view '%s' does not exist on table '%s'", d->name, t->name);
+            st = err_set(err, ERR_BAD_TABLE, "Materialized view '%s' does not exist on table '%s'",
+                         d->name, t->name);
     } else {
         t = find_sync(db, d->name, &pos);
     }
@@ -408,7 +468,8 @@ Status mv_sync_drop(Session *s, const DropMvStmt *d, bool *found, Error *err) {
     }
     if (!st && t && pos > 0) {
         CatIndex *ix = t->indexes[pos];
-        for (int k = pos; k + 1 < t->nindexes; k++) t->indexes[k] = t->indexes[k + 1];
+        for (int k = pos; k + 1 < t->nindexes; k++)
+            t->indexes[k] = t->indexes[k + 1];
         t->nindexes--;
         st = meta_begin(err);
         if (!st) {
@@ -425,7 +486,8 @@ Status mv_sync_drop(Session *s, const DropMvStmt *d, bool *found, Error *err) {
                 meta_rollback();
         }
         if (st) { /* put it back as it was */
-            for (int k = t->nindexes; k > pos; k--) t->indexes[k] = t->indexes[k - 1];
+            for (int k = t->nindexes; k > pos; k--)
+                t->indexes[k] = t->indexes[k - 1];
             t->indexes[pos] = ix;
             t->nindexes++;
         } else {
@@ -436,7 +498,8 @@ Status mv_sync_drop(Session *s, const DropMvStmt *d, bool *found, Error *err) {
                     CatTablet *tb = p->tablets[pos * nb + b];
                     if (!tb) continue;
                     idmap_del(&g_cat.tablets_by_id, tb->id);
-                    /* as cat_partition_drop_data: the last holder of each rowset queues its files */
+                    /* as cat_partition_drop_data: the last holder of each rowset queues its files
+                     */
                     for (int r = 0; r < tb->nrowsets; r++) {
                         CatRowset *rs = tb->rowsets[r];
                         cat_stale_forget(rs);
@@ -451,7 +514,8 @@ Status mv_sync_drop(Session *s, const DropMvStmt *d, bool *found, Error *err) {
                         sizeof *p->tablets * (size_t)((t->nindexes - pos) * nb));
                 p->ntablets = t->nindexes * nb;
             }
-            log_info("synchronous materialized view %s dropped from %s.%s", ix->name, db->name, t->name);
+            log_info("synchronous materialized view %s dropped from %s.%s", ix->name, db->name,
+                     t->name);
             cat_index_free(ix);
         }
     }
@@ -481,14 +545,29 @@ void mv_sync_show_rows(const CatDatabase *db, MvRowFn fn, void *ctx) {
                 for (int b = 0; b < part->buckets; b++) {
                     const CatTablet *tb = catalog_partition_tablet(part, k, b);
                     for (int r = 0; tb && r < tb->nrowsets; r++)
-                        if (tb->rowsets[r]->state == ROWSET_VISIBLE && tb->rowsets[r]->end_version <= part->visible_version)
+                        if (tb->rowsets[r]->state == ROWSET_VISIBLE &&
+                            tb->rowsets[r]->end_version <= part->visible_version)
                             total += tb->rowsets[r]->nrows;
                 }
             }
             snprintf(nrows, sizeof nrows, "%lld", (long long)total);
-            const char *cells[17] = {id, db->name, ix->name, "ROLLUP", ix->state == INDEX_NORMAL ? "true" : "false",
-                                     ix->state == INDEX_NORMAL ? "" : "building", "", "", "", "", "", "", "", "",
-                                     "", nrows, ix->define_sql ? ix->define_sql : ""};
+            const char *cells[17] = {id,
+                                     db->name,
+                                     ix->name,
+                                     "ROLLUP",
+                                     ix->state == INDEX_NORMAL ? "true" : "false",
+                                     ix->state == INDEX_NORMAL ? "" : "building",
+                                     "",
+                                     "",
+                                     "",
+                                     "",
+                                     "",
+                                     "",
+                                     "",
+                                     "",
+                                     "",
+                                     nrows,
+                                     ix->define_sql ? ix->define_sql : ""};
             fn(ctx, cells);
         }
     }
@@ -499,15 +578,17 @@ Status mv_show_alter_handler(Session *s, const Stmt *st, ResultSink *out, Error 
     const char *dbname = ddl_db_name(s, sh->db, err);
     if (!dbname) return STATUS_ERROR;
     bool column = sh->what && !strcasecmp(sh->what, "COLUMN");
-    static const char *const rollup_cols[] = {"JobId",       "TableName", "CreateTime", "FinishTime",
-                                              "BaseIndexName", "RollupIndexName", "RollupId", "TransactionId",
-                                              "State",       "Msg",       "Progress",   "Timeout"};
-    static const char *const column_cols[] = {"JobId",   "TableName",     "CreateTime", "FinishTime", "IndexName",
-                                              "IndexId", "OriginIndexId", "SchemaVersion", "TransactionId", "State",
-                                              "Msg",     "Progress",      "Timeout"};
+    static const char *const rollup_cols[] = {
+        "JobId",    "TableName",     "CreateTime", "FinishTime", "BaseIndexName", "RollupIndexName",
+        "RollupId", "TransactionId", "State",      "Msg",        "Progress",      "Timeout"};
+    static const char *const column_cols[] = {
+        "JobId",   "TableName",     "CreateTime",    "FinishTime",    "IndexName",
+        "IndexId", "OriginIndexId", "SchemaVersion", "TransactionId", "State",
+        "Msg",     "Progress",      "Timeout"};
     int ncols = column ? 13 : 12;
     ResultColumn cols[13];
-    for (int i = 0; i < ncols; i++) cols[i] = result_col_varchar(column ? column_cols[i] : rollup_cols[i]);
+    for (int i = 0; i < ncols; i++)
+        cols[i] = result_col_varchar(column ? column_cols[i] : rollup_cols[i]);
     ShowRows rows;
     show_rows_init(&rows, ncols);
     catalog_rdlock();
@@ -523,7 +604,8 @@ Status mv_show_alter_handler(Session *s, const Stmt *st, ResultSink *out, Error 
         sqlite3_stmt *q = NULL;
         meta_lock();
         rc = meta_prepare(err, &q,
-                          "SELECT id, table_name, create_ms, finish_ms, index_name, index_id, state, msg, table_id"
+                          "SELECT id, table_name, create_ms, finish_ms, index_name, index_id, "
+                          "state, msg, table_id"
                           " FROM mv_sync_job WHERE db_id = ? ORDER BY id",
                           "i", db_id);
         bool row = false;
@@ -531,7 +613,8 @@ Status mv_show_alter_handler(Session *s, const Stmt *st, ResultSink *out, Error 
             char id[32], created[32], finished[32] = "", rid[32];
             snprintf(id, sizeof id, "%lld", (long long)meta_col_int(q, 0));
             clock_format_datetime(meta_col_int(q, 2), created, sizeof created);
-            if (meta_col_int(q, 3)) clock_format_datetime(meta_col_int(q, 3), finished, sizeof finished);
+            if (meta_col_int(q, 3))
+                clock_format_datetime(meta_col_int(q, 3), finished, sizeof finished);
             snprintf(rid, sizeof rid, "%lld", (long long)meta_col_int(q, 5));
             const char *state = meta_col_text(q, 6);
             const char *cells[12] = {id,
@@ -556,13 +639,15 @@ Status mv_show_alter_handler(Session *s, const Stmt *st, ResultSink *out, Error 
     return rc;
 }
 
-/* ---------------------------------------------------------------- build jobs and repairs (scheduler thread) */
+/* ---------------------------------------------------------------- build jobs and repairs
+ * (scheduler thread) */
 
 typedef struct PendingJob {
     int64_t id, table_id, index_id;
 } PendingJob;
 
-static void job_finish(int64_t job_id, int64_t table_id, int64_t index_id, const char *state, const char *msg) {
+static void job_finish(int64_t job_id, int64_t table_id, int64_t index_id, const char *state,
+                       const char *msg) {
     Error err = ERROR_INIT;
     catalog_wrlock();
     CatTable *t = catalog_find_table_by_id(table_id);
@@ -574,14 +659,16 @@ static void job_finish(int64_t job_id, int64_t table_id, int64_t index_id, const
         if (st) t->indexes[pos]->state = INDEX_BUILDING;
     }
     if (!st)
-        st = meta_run(&err, "UPDATE mv_sync_job SET state = ?, msg = ?, finish_ms = ? WHERE id = ?", "ttii", state,
-                      msg, clock_now_ms(), job_id);
+        st = meta_run(&err, "UPDATE mv_sync_job SET state = ?, msg = ?, finish_ms = ? WHERE id = ?",
+                      "ttii", state, msg, clock_now_ms(), job_id);
     if (!st)
         st = meta_commit(&err);
     else if (meta_held_by_me())
         meta_rollback();
     catalog_unlock();
-    if (st) log_warn("synchronous materialized view job %lld: cannot record %s: %s", (long long)job_id, state, err.msg);
+    if (st)
+        log_warn("synchronous materialized view job %lld: cannot record %s: %s", (long long)job_id,
+                 state, err.msg);
 }
 
 void mv_sync_pass(void) {
@@ -590,8 +677,11 @@ void mv_sync_pass(void) {
     Error err = ERROR_INIT;
     sqlite3_stmt *q = NULL;
     meta_lock();
-    if (!meta_prepare(&err, &q, "SELECT id, table_id, index_id FROM mv_sync_job WHERE state IN ('PENDING', 'RUNNING')"
-                                " ORDER BY id LIMIT 16", "")) {
+    if (!meta_prepare(
+            &err, &q,
+            "SELECT id, table_id, index_id FROM mv_sync_job WHERE state IN ('PENDING', 'RUNNING')"
+            " ORDER BY id LIMIT 16",
+            "")) {
         bool row = false;
         while (!meta_step(q, &row, &err) && row && njobs < 16) {
             jobs[njobs].id = meta_col_int(q, 0);
@@ -609,15 +699,18 @@ void mv_sync_pass(void) {
             if (e.code == ERR_NO_SUCH_TABLE || e.code == ERR_TABLE_STATE) {
                 job_finish(jobs[i].id, jobs[i].table_id, jobs[i].index_id, "CANCELLED", e.msg);
             } else {
-                log_warn("synchronous materialized view job %lld: %s (retrying)", (long long)jobs[i].id, e.msg);
+                log_warn("synchronous materialized view job %lld: %s (retrying)",
+                         (long long)jobs[i].id, e.msg);
             }
             continue;
         }
         job_finish(jobs[i].id, jobs[i].table_id, jobs[i].index_id, "FINISHED", "");
-        log_info("synchronous materialized view job %lld finished: %lld rows", (long long)jobs[i].id, (long long)rows);
+        log_info("synchronous materialized view job %lld finished: %lld rows",
+                 (long long)jobs[i].id, (long long)rows);
     }
-    /* loads that opened before an index existed and committed after it: fill what they left out; an index
-     * still building without a job here (restored from a backup taken while it was built): finish it */
+    /* loads that opened before an index existed and committed after it: fill what they left out; an
+     * index still building without a job here (restored from a backup taken while it was built):
+     * finish it */
     PendingJob gaps[16];
     int ngaps = 0;
     catalog_rdlock();
@@ -628,7 +721,8 @@ void mv_sync_pass(void) {
             if (t->kind != TABLE_OLAP || t->state != TABLE_NORMAL) continue;
             for (int x = 1; x < t->nindexes && ngaps < 16; x++)
                 if (t->indexes[x]->state == INDEX_BUILDING || mv_sync_has_gaps(t, x))
-                    gaps[ngaps++] = (PendingJob){t->indexes[x]->state == INDEX_BUILDING, t->id, t->indexes[x]->id};
+                    gaps[ngaps++] = (PendingJob){t->indexes[x]->state == INDEX_BUILDING, t->id,
+                                                 t->indexes[x]->id};
         }
     }
     catalog_unlock();
@@ -636,7 +730,8 @@ void mv_sync_pass(void) {
         int64_t rows = 0;
         Error e = ERROR_INIT;
         if (mv_sync_fill(gaps[i].table_id, gaps[i].index_id, &rows, &e))
-            log_warn("synchronous materialized view of table %lld: filling a gap: %s", (long long)gaps[i].table_id, e.msg);
+            log_warn("synchronous materialized view of table %lld: filling a gap: %s",
+                     (long long)gaps[i].table_id, e.msg);
         else if (gaps[i].id) /* id 1 marks a building index: usable now */
             job_finish(0, gaps[i].table_id, gaps[i].index_id, "FINISHED", "");
     }

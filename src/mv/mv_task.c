@@ -1,11 +1,12 @@
-/* Refresh tasks of async MVs: a queue and one scheduler thread that runs queued refreshes one at a time,
- * starts scheduled ones (REFRESH ASYNC EVERY), refreshes REFRESH ASYNC views whose base data changed, and
- * turns MVs whose base tables were dropped, renamed or changed inactive with the reason. Each run is recorded
- * in the metadata table mv_task_run (SHOW MATERIALIZED VIEWS reads the newest).
+/* Refresh tasks of async MVs: a queue and one scheduler thread that runs queued refreshes one at a
+ * time, starts scheduled ones (REFRESH ASYNC EVERY), refreshes REFRESH ASYNC views whose base data
+ * changed, and turns MVs whose base tables were dropped, renamed or changed inactive with the
+ * reason. Each run is recorded in the metadata table mv_task_run (SHOW MATERIALIZED VIEWS reads the
+ * newest).
  *
- * Locking: g_mu guards every TaskSlot field and the slot array; never held across a refresh, the catalog lock or
- * a metadata write. A slot's `running` flag is the one claim to refresh that MV: a WITH SYNC MODE refresh waits
- * on g_done until a running one finishes. */
+ * Locking: g_mu guards every TaskSlot field and the slot array; never held across a refresh, the
+ * catalog lock or a metadata write. A slot's `running` flag is the one claim to refresh that MV: a
+ * WITH SYNC MODE refresh waits on g_done until a running one finishes. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,8 @@ static bool g_started, g_stop, g_kicked;
 
 static const char *TASK_V1 =
     "CREATE TABLE mv_task_run(id INTEGER PRIMARY KEY AUTOINCREMENT, mv_id INTEGER NOT NULL,"
-    " start_ms INTEGER NOT NULL, finish_ms INTEGER NOT NULL, state TEXT NOT NULL, error_code INTEGER NOT NULL,"
+    " start_ms INTEGER NOT NULL, finish_ms INTEGER NOT NULL, state TEXT NOT NULL, error_code "
+    "INTEGER NOT NULL,"
     " error_msg TEXT NOT NULL);"
     "CREATE INDEX mv_task_run_mv ON mv_task_run(mv_id);";
 
@@ -65,7 +67,8 @@ static Status history_load(Error *err) {
     sqlite3_stmt *q = NULL;
     meta_lock();
     if (meta_prepare(err, &q,
-                     "SELECT mv_id, start_ms, finish_ms, state, error_code, error_msg FROM mv_task_run ORDER BY id",
+                     "SELECT mv_id, start_ms, finish_ms, state, error_code, error_msg FROM "
+                     "mv_task_run ORDER BY id",
                      "")) {
         meta_unlock();
         return STATUS_ERROR;
@@ -94,7 +97,8 @@ static void history_add(int64_t mv_id, const MvTaskRun *r) {
     if (meta_run(&err,
                  "INSERT INTO mv_task_run(mv_id, start_ms, finish_ms, state, error_code, error_msg)"
                  " VALUES(?, ?, ?, ?, ?, ?)",
-                 "iiitit", mv_id, r->start_ms, r->finish_ms, r->state, (int64_t)r->error_code, r->error_msg) ||
+                 "iiitit", mv_id, r->start_ms, r->finish_ms, r->state, (int64_t)r->error_code,
+                 r->error_msg) ||
         meta_run(&err,
                  "DELETE FROM mv_task_run WHERE mv_id = ? AND id NOT IN"
                  " (SELECT id FROM mv_task_run WHERE mv_id = ? ORDER BY id DESC LIMIT ?)",
@@ -105,10 +109,12 @@ static void history_add(int64_t mv_id, const MvTaskRun *r) {
     if (meta_commit(&err)) goto fail;
     return;
 fail:
-    log_warn("materialized view %lld: cannot record its refresh task run: %s", (long long)mv_id, err.msg);
+    log_warn("materialized view %lld: cannot record its refresh task run: %s", (long long)mv_id,
+             err.msg);
 }
 
-/* Runs one refresh of a slot this thread has claimed (running = true, g_mu NOT held); releases the claim. */
+/* Runs one refresh of a slot this thread has claimed (running = true, g_mu NOT held); releases the
+ * claim. */
 static Status run_claimed(int64_t mv_id, Session *s, Error *err) {
     MvTaskRun r;
     memset(&r, 0, sizeof r);
@@ -138,7 +144,8 @@ static Status run_claimed(int64_t mv_id, Session *s, Error *err) {
     bool cancelled = slot->cancel;
     r.finish_ms = clock_now_ms();
     if (st && cancelled)
-        err_set(err, ERR_QUERY_INTERRUPTED, "the refresh was cancelled by CANCEL REFRESH MATERIALIZED VIEW");
+        err_set(err, ERR_QUERY_INTERRUPTED,
+                "the refresh was cancelled by CANCEL REFRESH MATERIALIZED VIEW");
     snprintf(r.state, sizeof r.state, "%s", st ? "FAILED" : "SUCCESS");
     r.error_code = st ? err_mysql_errno(err->code) : 0;
     snprintf(r.error_msg, sizeof r.error_msg, "%s", st ? err->msg : "");
@@ -231,10 +238,13 @@ void mv_task_forget(int64_t mv_id) {
     Error err = ERROR_INIT;
     if (meta_begin(&err) || meta_run(&err, "DELETE FROM mv_task_run WHERE mv_id = ?", "i", mv_id)) {
         meta_rollback();
-        log_warn("materialized view %lld: cannot delete its task history: %s", (long long)mv_id, err.msg);
+        log_warn("materialized view %lld: cannot delete its task history: %s", (long long)mv_id,
+                 err.msg);
         return;
     }
-    if (meta_commit(&err)) log_warn("materialized view %lld: cannot delete its task history: %s", (long long)mv_id, err.msg);
+    if (meta_commit(&err))
+        log_warn("materialized view %lld: cannot delete its task history: %s", (long long)mv_id,
+                 err.msg);
 }
 
 void mv_task_reschedule(int64_t mv_id) {
@@ -274,8 +284,8 @@ static int64_t start_ms(const char *text) {
     if (!text) return 0;
     struct tm tm;
     memset(&tm, 0, sizeof tm);
-    if (sscanf(text, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec) < 3)
+    if (sscanf(text, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) < 3)
         return 0;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -318,10 +328,12 @@ static void pass_table(PassCtx *c, const CatTable *t) {
             }
             if (c->now >= s->next_due_ms) {
                 due = true;
-                while (s->next_due_ms <= c->now) s->next_due_ms += interval;
+                while (s->next_due_ms <= c->now)
+                    s->next_due_ms += interval;
             }
         } else if (s->data_version < 0) {
-            s->data_version = dv; /* first look after start: the last refresh's version is not known */
+            s->data_version =
+                dv; /* first look after start: the last refresh's version is not known */
         } else if (dv != s->data_version && !s->pending && !s->running) {
             due = true;
         }
@@ -339,7 +351,8 @@ static void pass_table(PassCtx *c, const CatTable *t) {
 }
 
 static void pass_db(void *ctx, CatDatabase *db) {
-    for (int i = 0; i < db->ntables; i++) pass_table(ctx, db->tables[i]);
+    for (int i = 0; i < db->ntables; i++)
+        pass_table(ctx, db->tables[i]);
 }
 
 static void deactivate(int64_t id, const char *reason) {
@@ -367,19 +380,23 @@ static void scheduler_pass(void) {
     catalog_rdlock();
     catalog_each_db(pass_db, &c);
     catalog_unlock();
-    for (int i = 0; i < c.ndeact; i++) deactivate(c.deact[i].id, c.deact[i].reason);
-    for (int i = 0; i < c.ndue; i++) mv_task_submit(c.due[i]);
+    for (int i = 0; i < c.ndeact; i++)
+        deactivate(c.deact[i].id, c.deact[i].reason);
+    for (int i = 0; i < c.ndue; i++)
+        mv_task_submit(c.due[i]);
     /* MVs dropped with their database (or by DROP TABLE) leave a slot and a history: forget them */
     int64_t gone[16];
     int ngone = 0;
     pthread_mutex_lock(&g_mu);
     for (int i = 0; i < g_nslots && ngone < 16; i++) {
         bool seen = false;
-        for (int k = 0; k < c.nseen && !seen; k++) seen = c.seen[k] == g_slots[i].mv_id;
+        for (int k = 0; k < c.nseen && !seen; k++)
+            seen = c.seen[k] == g_slots[i].mv_id;
         if (!seen && !g_slots[i].running && !g_slots[i].pending) gone[ngone++] = g_slots[i].mv_id;
     }
     pthread_mutex_unlock(&g_mu);
-    for (int i = 0; i < ngone; i++) mv_task_forget(gone[i]);
+    for (int i = 0; i < ngone; i++)
+        mv_task_forget(gone[i]);
     free(c.seen);
     free(c.deact);
     free(c.due);
@@ -402,7 +419,8 @@ static void *scheduler_main(void *arg) {
         /* the oldest queued refresh that nobody is running */
         TaskSlot *pick = NULL;
         for (int i = 0; i < g_nslots; i++)
-            if (g_slots[i].pending && !g_slots[i].running && (!pick || g_slots[i].queued_ms < pick->queued_ms))
+            if (g_slots[i].pending && !g_slots[i].running &&
+                (!pick || g_slots[i].queued_ms < pick->queued_ms))
                 pick = &g_slots[i];
         if (pick) {
             int64_t id = pick->mv_id;
@@ -430,7 +448,8 @@ static void *scheduler_main(void *arg) {
 }
 
 Status mv_task_init(Error *err) {
-    if (meta_migrate("mv_task", 1, TASK_V1, err) || mv_sync_init(err) || history_load(err)) return STATUS_ERROR;
+    if (meta_migrate("mv_task", 1, TASK_V1, err) || mv_sync_init(err) || history_load(err))
+        return STATUS_ERROR;
     g_stop = false;
     if (pthread_create(&g_thread, NULL, scheduler_main, NULL) != 0)
         return err_set(err, ERR_INTERNAL, "cannot start the materialized view scheduler thread");

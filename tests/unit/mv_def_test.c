@@ -1,6 +1,7 @@
-/* Unit tests of src/mv/mv_def.c: the MV definition's JSON form, the refresh clause text and interval, the
- * tables a definition reads (CTEs, joins, subqueries, other databases) and re-pointing a definition to another
- * database, and the column signature that detects base-table changes. */
+/* Unit tests of src/mv/mv_def.c: the MV definition's JSON form, the refresh clause text and
+ * interval, the tables a definition reads (CTEs, joins, subqueries, other databases) and
+ * re-pointing a definition to another database, and the column signature that detects base-table
+ * changes. */
 #include "mv/mv_def.h"
 #include "sql/ast_print.h"
 #include "sql/parser.h"
@@ -73,7 +74,7 @@ TEST(intervals) {
     const struct {
         const char *unit;
         int64_t ms;
-    } cases[] = {{"SECOND", 3000},        {"MINUTE", 180000},        {"DAY", 3 * 86400000LL},
+    } cases[] = {{"SECOND", 3000},          {"MINUTE", 180000},         {"DAY", 3 * 86400000LL},
                  {"WEEK", 21 * 86400000LL}, {"MONTH", 90 * 86400000LL}, {"bogus", 0}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         d.every_n = 3;
@@ -102,9 +103,10 @@ static Query *parse(Arena *a, const char *sql) {
 
 TEST(refs) {
     Arena *a = arena_new(0);
-    Query *q = parse(a, "WITH c AS (SELECT * FROM a) SELECT c.x FROM c JOIN d2.b ON c.x = b.x "
-                        "WHERE c.x IN (SELECT y FROM e) AND EXISTS (SELECT 1 FROM (SELECT z FROM f) s) "
-                        "UNION ALL SELECT 1 FROM a");
+    Query *q =
+        parse(a, "WITH c AS (SELECT * FROM a) SELECT c.x FROM c JOIN d2.b ON c.x = b.x "
+                 "WHERE c.x IN (SELECT y FROM e) AND EXISTS (SELECT 1 FROM (SELECT z FROM f) s) "
+                 "UNION ALL SELECT 1 FROM a");
     MvRef *refs;
     int n;
     mv_query_refs(q, "d", a, &refs, &n);
