@@ -288,7 +288,7 @@ static int64_t load_rows(const char *table, const char *part, int64_t nrows, con
     if (catalog_txn_begin(db_id, tid, label, &txn, err)) return -1;
     int64_t rid = 0;
     CHECK_OK(meta_next_id(&rid, err), err);
-    CatSegmentFile seg = {"seg_0.dat", 100 * nrows, 0xabcdef, nrows};
+    CatSegmentFile seg = {.name = "seg_0.dat", .size = 100 * nrows, .checksum = 0xabcdef, .nrows = nrows};
     RowsetMeta m = {rid, 1, &seg, nrows, 100 * nrows, NULL};
     CHECK_OK(catalog_txn_add_rowset(txn, tablet, &m, err), err);
     if (overwrite) CHECK_OK(catalog_txn_set_overwrite(txn, &pid, 1, err), err);
