@@ -547,7 +547,7 @@ static Status add_rowsets(BrJob *j, Error *err) {
             sf[k].nrows = json_integer_value(json_object_get(s, "nrows"));
             snprintf(sf[k].sha256, sizeof sf[k].sha256, "%s", jstr(s, "sha256"));
         }
-        RowsetMeta m = {.rowset_id = id,
+        CatRowsetMeta m = {.rowset_id = id,
                         .nsegments = n,
                         .segments = sf,
                         .nrows = json_integer_value(json_object_get(r, "nrows")),

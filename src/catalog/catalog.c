@@ -219,7 +219,7 @@ void cat_rowset_free(CatRowset *rs) {
     free(rs);
 }
 
-CatRowset *cat_rowset_from_meta(int64_t tablet_id, const RowsetMeta *m) {
+CatRowset *cat_rowset_from_meta(int64_t tablet_id, const CatRowsetMeta *m) {
     CatRowset *rs = calloc(1, sizeof *rs);
     if (!rs) abort();
     rs->id = m->rowset_id;

@@ -322,14 +322,14 @@ void catalog_rowset_unref(CatRowset *rs); /* the last unref queues the files of 
 /* ---------------------------------------------------------------- load transactions */
 
 /* What a loader reports for one rowset it wrote (segment files already written and fsynced). */
-typedef struct RowsetMeta {
+typedef struct CatRowsetMeta {
     int64_t rowset_id; /* from meta_next_id(), also used to name the files */
     int nsegments;
     const CatSegmentFile *segments; /* copied by the catalog */
     int64_t nrows;
     int64_t data_size;
     const char *delete_pred; /* DUPLICATE-key DELETE predicate text; NULL for data */
-} RowsetMeta;
+} CatRowsetMeta;
 
 typedef struct CatTxn CatTxn;
 
@@ -341,7 +341,7 @@ Status catalog_txn_begin(int64_t db_id, int64_t table_id, const char *label, Cat
 int64_t catalog_txn_id(const CatTxn *txn);
 const char *catalog_txn_label(const CatTxn *txn);
 /* Records a rowset written for a tablet of the table (no lock needed; nothing visible yet). */
-Status catalog_txn_add_rowset(CatTxn *txn, int64_t tablet_id, const RowsetMeta *rs, Error *err) MUST_CHECK;
+Status catalog_txn_add_rowset(CatTxn *txn, int64_t tablet_id, const CatRowsetMeta *rs, Error *err) MUST_CHECK;
 /* INSERT OVERWRITE / TRUNCATE: at commit, every existing rowset of these partitions becomes stale
  * (partitions without new rowsets end up empty). */
 Status catalog_txn_set_overwrite(CatTxn *txn, const int64_t *part_ids, int nparts, Error *err) MUST_CHECK;
@@ -371,7 +371,7 @@ Status catalog_restore_add_partition(int64_t table_id, const CatPartition *def, 
                                      Error *err) MUST_CHECK;
 /* Adds a rowset (files already in the hidden tablet's directory) to a hidden tablet, durably. Its versions
  * are as given (the snapshot's). */
-Status catalog_restore_add_rowset(int64_t tablet_id, const RowsetMeta *rs, int64_t start_version,
+Status catalog_restore_add_rowset(int64_t tablet_id, const CatRowsetMeta *rs, int64_t start_version,
                                   int64_t end_version, Error *err) MUST_CHECK;
 /* One SQLite transaction: every hidden partition of job_id becomes NORMAL with visible_version =
  * the version given for it (versions[i] for part_ids[i]; a hidden partition not listed keeps its
@@ -408,7 +408,7 @@ typedef struct CatStorageOps {
      * key model (cols/keys: a copy of the tablet's index schema); out describes it (strings in arena).
      * Runs without the catalog lock; the inputs stay pinned meanwhile. */
     Status (*merge_rowsets)(const CatColumn *cols, int ncols, KeysType keys, int nkeys, int64_t tablet_id,
-                            CatRowset *const *in, int nin, int64_t new_rowset_id, RowsetMeta *out, Arena *arena,
+                            CatRowset *const *in, int nin, int64_t new_rowset_id, CatRowsetMeta *out, Arena *arena,
                             Error *err);
 } CatStorageOps;
 

@@ -48,7 +48,7 @@ void cat_column_free(CatColumn *c);
 void cat_bound_copy(CatBound *dst, const CatBound *src, const DataType *types);
 void cat_bound_free(CatBound *b, const DataType *types);
 void cat_rowset_free(CatRowset *rs);
-CatRowset *cat_rowset_from_meta(int64_t tablet_id, const RowsetMeta *m);
+CatRowset *cat_rowset_from_meta(int64_t tablet_id, const CatRowsetMeta *m);
 void cat_tablet_free(CatTablet *t);   /* memory only: never deletes files */
 /* A partition being dropped: its rowsets become garbage whose files go when the last reader lets go. */
 void cat_partition_drop_data(CatPartition *p);

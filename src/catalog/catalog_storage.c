@@ -11,7 +11,7 @@ static Status remove_rowset(int64_t tablet_id, const CatRowset *rs, Error *err) 
 }
 
 static Status merge_rowsets(const CatColumn *cols, int ncols, KeysType keys, int nkeys, int64_t tablet_id,
-                            CatRowset *const *in, int nin, int64_t new_rowset_id, RowsetMeta *out, Arena *a,
+                            CatRowset *const *in, int nin, int64_t new_rowset_id, CatRowsetMeta *out, Arena *a,
                             Error *err) {
     GlueColumn *gc = arena_calloc(a, sizeof *gc * (size_t)(ncols ? ncols : 1));
     for (int i = 0; i < ncols; i++) {

@@ -78,7 +78,7 @@ Status catalog_compact_tablet(int64_t tablet_id, int min_rowsets, bool *did, Err
     }
     catalog_unlock();
 
-    RowsetMeta out;
+    CatRowsetMeta out;
     memset(&out, 0, sizeof out);
     int64_t new_id = 0;
     Status st = meta_next_id(&new_id, err);

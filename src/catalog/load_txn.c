@@ -142,7 +142,7 @@ const char *catalog_txn_label(const CatTxn *txn) {
     return txn->label;
 }
 
-Status catalog_txn_add_rowset(CatTxn *txn, int64_t tablet_id, const RowsetMeta *m, Error *err) {
+Status catalog_txn_add_rowset(CatTxn *txn, int64_t tablet_id, const CatRowsetMeta *m, Error *err) {
     catalog_rdlock();
     CatTable *t = NULL;
     CatTablet *tb = catalog_find_tablet(tablet_id, &t, NULL);

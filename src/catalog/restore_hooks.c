@@ -156,7 +156,7 @@ Status catalog_restore_add_partition(int64_t table_id, const CatPartition *def, 
     return st;
 }
 
-Status catalog_restore_add_rowset(int64_t tablet_id, const RowsetMeta *m, int64_t start_version, int64_t end_version,
+Status catalog_restore_add_rowset(int64_t tablet_id, const CatRowsetMeta *m, int64_t start_version, int64_t end_version,
                                   Error *err) {
     catalog_wrlock();
     CatTable *t = NULL;

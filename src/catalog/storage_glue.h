@@ -1,6 +1,6 @@
 /* The catalog's view of the local data directory: tiny wrappers over storage/tablet_files.h with plain
- * types. Kept apart from catalog.h because storage and catalog both declare a type named RowsetMeta, so no
- * file may include both; catalog_storage.c turns these into the catalog's CatStorageOps. */
+ * types, so the catalog's model does not depend on storage's structures; catalog_storage.c turns these into
+ * the catalog's CatStorageOps. (The catalog's rowset description is CatRowsetMeta; storage's is RowsetMeta.) */
 #ifndef CAIRN_CATALOG_STORAGE_GLUE_H
 #define CAIRN_CATALOG_STORAGE_GLUE_H
 

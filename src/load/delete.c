@@ -1,5 +1,5 @@
 /* DELETE FROM [db.]t [PARTITION (p, ...)] WHERE ...
- *  - DUPLICATE and AGGREGATE KEY tables: a delete-predicate rowset (no data, RowsetMeta.delete_pred = the
+ *  - DUPLICATE and AGGREGATE KEY tables: a delete-predicate rowset (no data, CatRowsetMeta.delete_pred = the
  *    WHERE as SQL) in every tablet of the chosen partitions, committed as one load: readers drop the rows of
  *    older versions that match it. AGGREGATE tables may only name key columns (a merged value has no
  *    identity). The reply counts no rows, as StarRocks'.
@@ -150,7 +150,7 @@ static Status delete_by_predicate(Session *s, const DeleteStmt *d, DelTarget *t,
             st = STATUS_ERROR;
             break;
         }
-        RowsetMeta m = {id, 0, NULL, 0, 0, sb_str(&text)};
+        CatRowsetMeta m = {id, 0, NULL, 0, 0, sb_str(&text)};
         st = catalog_txn_add_rowset(txn, t->tablets[i], &m, err);
     }
     LoadSinkResult res = {0};

@@ -593,7 +593,7 @@ Status load_sink_commit(LoadSink *ls, LoadSinkResult *res, Error *err) {
                 memcpy(segs[s].sha256, o->segments[s].sha256, sizeof segs[s].sha256);
                 segs[s].nrows = o->segments[s].nrows;
             }
-            RowsetMeta m = {o->rowset_id, o->nsegments, segs, o->nrows, o->data_size, NULL};
+            CatRowsetMeta m = {o->rowset_id, o->nsegments, segs, o->nrows, o->data_size, NULL};
             if (catalog_txn_add_rowset(ls->txn, t->tablet_ids[k], &m, err)) {
                 remove_outs(ls, i, k + 1);
                 catalog_txn_abort(ls->txn);

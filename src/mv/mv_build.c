@@ -166,7 +166,7 @@ static Status register_rowset(int64_t tablet_id, int64_t version, const LoadRows
             segs[i].checksum = ro->segments[i].checksum;
             segs[i].nrows = ro->segments[i].nrows;
         }
-        RowsetMeta m = {ro->rowset_id, ro->nsegments, segs, ro->nrows, ro->data_size, NULL};
+        CatRowsetMeta m = {ro->rowset_id, ro->nsegments, segs, ro->nrows, ro->data_size, NULL};
         rs = cat_rowset_from_meta(tablet_id, &m);
         free(segs);
         rs->start_version = 1;

@@ -289,7 +289,7 @@ static int64_t load_rows(const char *table, const char *part, int64_t nrows, con
     int64_t rid = 0;
     CHECK_OK(meta_next_id(&rid, err), err);
     CatSegmentFile seg = {.name = "seg_0.dat", .size = 100 * nrows, .checksum = 0xabcdef, .nrows = nrows};
-    RowsetMeta m = {rid, 1, &seg, nrows, 100 * nrows, NULL};
+    CatRowsetMeta m = {rid, 1, &seg, nrows, 100 * nrows, NULL};
     CHECK_OK(catalog_txn_add_rowset(txn, tablet, &m, err), err);
     if (overwrite) CHECK_OK(catalog_txn_set_overwrite(txn, &pid, 1, err), err);
     if (catalog_txn_commit(txn, err)) return -1;
@@ -352,7 +352,7 @@ TEST(txn_commit_abort_overwrite) {
     CHECK(!strncmp(catalog_txn_label(txn), "insert_", 7));
     int64_t rid = 0;
     CHECK_OK(meta_next_id(&rid, &err), &err);
-    RowsetMeta m = {rid, 0, NULL, 0, 0, NULL};
+    CatRowsetMeta m = {rid, 0, NULL, 0, 0, NULL};
     catalog_rdlock();
     int64_t tablet = catalog_partition_tablet(catalog_find_partition(t, "b"), 0, 1)->id;
     catalog_unlock();
@@ -552,7 +552,7 @@ TEST(restore_hooks) {
     catalog_unlock();
     int64_t nr = 0;
     CHECK_OK(meta_next_id(&nr, &err), &err);
-    RowsetMeta m = {nr, 0, NULL, 9, 900, NULL};
+    CatRowsetMeta m = {nr, 0, NULL, 9, 900, NULL};
     CHECK_OK(catalog_restore_add_rowset(htablet, &m, 2, 6, &err), &err);
     /* A new table from a definition (as a manifest would carry it). */
     catalog_rdlock();
