@@ -51,16 +51,53 @@ static Status charge_build(JoinState *s, ExecCtx *cx, Error *err) {
     return d > 0 ? exec_charge(cx, d, err) : STATUS_OK;
 }
 
+/* Equal serialized keys (8-byte integer keys compare as one word). */
+static inline bool key_eq(const unsigned char *a, uint32_t al, const unsigned char *b, uint32_t bl) {
+    if (al != bl) return false;
+    if (al == 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        return x == y;
+    }
+    return memcmp(a, b, al) == 0;
+}
+
 static Status eval_keys(EvalCtx *ec, BExpr **keys, int nkeys, const Batch *b, unsigned char ***rows,
                         uint32_t **lens, uint64_t **hashes, bool **has_null, Error *err) {
     uint32_t n = b->nrows;
     ColumnVector *kv[64];
     for (int k = 0; k < nkeys; k++)
         if (bexpr_eval(ec, keys[k], b, n, &kv[k], err)) return STATUS_ERROR;
-    keys_serialize(kv, nkeys, n, ec->arena, rows, lens);
     uint64_t *h = arena_alloc(ec->arena, sizeof(uint64_t) * (n ? n : 1));
     bool *hn = arena_calloc(ec->arena, sizeof(bool) * (n ? n : 1));
-    for (uint32_t i = 0; i < n; i++) h[i] = hash_xxh3((*rows)[i], (*lens)[i]);
+    TypeId t0 = kv[0]->type.id;
+    if (nkeys == 1 && ((type_is_integer(t0) && t0 != TYPE_LARGEINT) || t0 == TYPE_DATE || t0 == TYPE_DATETIME)) {
+        /* one integer-like key (both sides have the same type): its 8-byte value is the key, mixed for the hash */
+        int64_t *x = arena_alloc(ec->arena, sizeof(int64_t) * (n ? n : 1));
+        switch (type_cell_size(t0)) {
+        case 1: for (uint32_t i = 0; i < n; i++) x[i] = ((const int8_t *)kv[0]->data)[i]; break;
+        case 2: for (uint32_t i = 0; i < n; i++) x[i] = ((const int16_t *)kv[0]->data)[i]; break;
+        case 4: for (uint32_t i = 0; i < n; i++) x[i] = ((const int32_t *)kv[0]->data)[i]; break;
+        default: memcpy(x, kv[0]->data, sizeof(int64_t) * n);
+        }
+        unsigned char **r = arena_alloc(ec->arena, sizeof(unsigned char *) * (n ? n : 1));
+        uint32_t *l = arena_alloc(ec->arena, sizeof(uint32_t) * (n ? n : 1));
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t v = (uint64_t)x[i];
+            v ^= v >> 33;
+            v *= 0xff51afd7ed558ccdULL;
+            v ^= v >> 33;
+            h[i] = v;
+            r[i] = (unsigned char *)&x[i];
+            l[i] = 8;
+        }
+        *rows = r;
+        *lens = l;
+    } else {
+        keys_serialize(kv, nkeys, n, ec->arena, rows, lens);
+        for (uint32_t i = 0; i < n; i++) h[i] = hash_xxh3((*rows)[i], (*lens)[i]);
+    }
     for (int k = 0; k < nkeys; k++) {
         if (kv[k]->type.id == TYPE_NULL) {
             for (uint32_t i = 0; i < n; i++) hn[i] = true;
@@ -197,8 +234,7 @@ static uint32_t collect_pairs(JoinState *s) {
         }
         uint32_t r = s->cursor == ROW_NONE ? s->heads[(uint32_t)s->phash[i] & s->mask] : s->cursor;
         while (r != ROW_NONE && k < BATCH_SIZE) {
-            if (s->bhash[r] == s->phash[i] && s->bkey_len[r] == s->pkey_len[i] &&
-                memcmp(s->bkey[r], s->pkey[i], s->pkey_len[i]) == 0) {
+            if (s->bhash[r] == s->phash[i] && key_eq(s->bkey[r], s->bkey_len[r], s->pkey[i], s->pkey_len[i])) {
                 s->out_probe[k] = i;
                 s->out_build[k++] = r;
             }
@@ -238,7 +274,7 @@ static Status semi_next(Operator *op, JoinState *s, ExecCtx *cx, Batch **out, Er
             bool found = false;
             if (!hn[i] && s->build.nrows) {
                 for (uint32_t r = s->heads[(uint32_t)ph[i] & s->mask]; r != ROW_NONE && !found; r = s->next[r])
-                    found = s->bhash[r] == ph[i] && s->bkey_len[r] == plen[i] && memcmp(s->bkey[r], pkey[i], plen[i]) == 0;
+                    found = s->bhash[r] == ph[i] && key_eq(s->bkey[r], s->bkey_len[r], pkey[i], plen[i]);
             }
             if (found == (s->kind == JK_SEMI)) sel[k++] = i;
         }
