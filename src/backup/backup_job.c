@@ -232,6 +232,8 @@ static Status step_upload(BrJob *j, Repo *r, Error *err) {
                        .key = j->has_key ? j->key : NULL,
                        .rate = br_upload_limiter()};
         st = br_run_pool(j, (int)config_get_int("upload_worker_count"), npending, upload_one, &c, err);
+        Error e2 = ERROR_INIT;
+        if (br_files_flush_done(j, &e2) && !st) st = err_copy(err, &e2);
     }
     if (!st) {
         j->t2_ms = clock_now_ms();

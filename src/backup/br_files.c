@@ -118,17 +118,44 @@ Status br_files_pending(BrJob *j, BrFileList *files, BrFile ***pending, int *npe
     return STATUS_OK;
 }
 
+/* Writes the queued files' done marks in one transaction; caller holds done_mu. A file whose mark is lost to a
+ * crash is transferred again on resume, which is harmless: uploads find the object and skip it, downloads
+ * rewrite the same bytes. */
+static Status flush_done_locked(BrJob *j, Error *err) {
+    if (!j->done_n) return STATUS_OK;
+    Status st = meta_begin(err);
+    for (int i = 0; i < j->done_n && !st; i++) st = br_file_mark_done(j->id, (BrFile *)j->done_q[i], err);
+    if (!st)
+        st = meta_commit(err);
+    else
+        meta_rollback();
+    if (!st) j->done_n = 0;
+    return st;
+}
+
 Status br_file_finish(BrJob *j, BrFile *f, Status st, Error *err) {
-    if (!st) {
-        f->done = true;
-        st = br_file_mark_done(j->id, f, err);
-    }
-    if (!st) {
-        atomic_fetch_add(&j->files_done, 1);
-        atomic_fetch_add(&j->bytes_done, f->size);
-    } else {
+    if (st) {
         br_job_task_error(j, "[%lld: %s]", (long long)f->tablet_id, err->msg);
+        return st;
     }
+    f->done = true;
+    atomic_fetch_add(&j->files_done, 1);
+    atomic_fetch_add(&j->bytes_done, f->size);
+    pthread_mutex_lock(&j->done_mu);
+    if (j->done_n == j->done_cap) {
+        j->done_cap = j->done_cap ? j->done_cap * 2 : BR_DONE_BATCH;
+        j->done_q = realloc(j->done_q, (size_t)j->done_cap * sizeof *j->done_q);
+    }
+    j->done_q[j->done_n++] = f;
+    if (j->done_n >= BR_DONE_BATCH) st = flush_done_locked(j, err);
+    pthread_mutex_unlock(&j->done_mu);
+    return st;
+}
+
+Status br_files_flush_done(BrJob *j, Error *err) {
+    pthread_mutex_lock(&j->done_mu);
+    Status st = flush_done_locked(j, err);
+    pthread_mutex_unlock(&j->done_mu);
     return st;
 }
 

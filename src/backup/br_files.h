@@ -42,9 +42,13 @@ void br_files_free(BrFileList *l);
 /* Loads a job's files, sets its progress counters from them, and lists the files not yet done (pointers into
  * files; free *pending with free()). */
 Status br_files_pending(BrJob *job, BrFileList *files, BrFile ***pending, int *npending, Error *err) MUST_CHECK;
-/* Ends one transfer: on success marks the file done and advances the job's progress; on failure (st) records
- * the error in TaskErrMsg. Returns the outcome. */
+/* Ends one transfer: on success advances the job's progress and queues the file to be recorded done (in batches
+ * of BR_DONE_BATCH files, one metadata transaction each); on failure (st) records the error in TaskErrMsg.
+ * f must stay valid until br_files_flush_done. Returns the outcome. */
 Status br_file_finish(BrJob *job, BrFile *f, Status st, Error *err) MUST_CHECK;
+/* Records every queued file done; call when the workers have stopped, however they stopped. */
+Status br_files_flush_done(BrJob *job, Error *err) MUST_CHECK;
+#define BR_DONE_BATCH 64
 
 /* Cached plaintext digests of immutable local files (br_digest). */
 bool br_digest_get(int64_t rowset_id, const char *name, int64_t *size, char sha256[65]);

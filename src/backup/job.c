@@ -64,6 +64,7 @@ BrJob *br_job_new(BrJobKind kind) {
     j->work = json_object();
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cond, NULL);
+    pthread_mutex_init(&j->done_mu, NULL);
     return j;
 }
 
@@ -80,6 +81,8 @@ void br_job_free(BrJob *j) {
     json_decref(j->work);
     pthread_mutex_destroy(&j->mu);
     pthread_cond_destroy(&j->cond);
+    pthread_mutex_destroy(&j->done_mu);
+    free(j->done_q);
     free(j);
 }
 

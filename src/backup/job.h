@@ -68,6 +68,9 @@ typedef struct BrJob {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cond; /* signalled when the job reaches a final state */
+    pthread_mutex_t done_mu; /* guards done_q: finished transfers not yet recorded (br_files.c) */
+    void **done_q;
+    int done_n, done_cap;
 } BrJob;
 
 /* Creates the tables, loads jobs, resumes every unfinished one. Call once at start. */

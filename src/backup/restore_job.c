@@ -508,6 +508,8 @@ static Status step_download(BrJob *j, Repo *r, Error *err) {
         DownloadCtx c = {.job = j, .repo = r, .fs = fs, .pending = pending,
                          .codec = jstr(j->work, "compression")};
         st = br_run_pool(j, (int)config_get_int("download_worker_count"), npending, download_one, &c, err);
+        Error e2 = ERROR_INIT;
+        if (br_files_flush_done(j, &e2) && !st) st = err_copy(err, &e2);
     }
     if (!st) {
         j->t3_ms = clock_now_ms();
