@@ -14,6 +14,7 @@ typedef enum JoinPhase { PH_NEED_PROBE, PH_PROBE, PH_LEFT_UNMATCHED, PH_BUILD_UN
 
 typedef struct JoinState {
     JoinKind kind;
+    bool null_eq; /* NULL keys match each other (INTERSECT / EXCEPT) */
     BExpr **lkeys, **rkeys;
     int nkeys;
     BExpr *residual;
@@ -63,7 +64,9 @@ static inline bool key_eq(const unsigned char *a, uint32_t al, const unsigned ch
     return memcmp(a, b, al) == 0;
 }
 
-static Status eval_keys(EvalCtx *ec, BExpr **keys, int nkeys, const Batch *b, unsigned char ***rows,
+/* null_eq (INTERSECT/EXCEPT): NULL keys equal each other, so no row is flagged and the serialized form, which
+ * carries null flags, is always used. */
+static Status eval_keys(EvalCtx *ec, BExpr **keys, int nkeys, bool null_eq, const Batch *b, unsigned char ***rows,
                         uint32_t **lens, uint64_t **hashes, bool **has_null, Error *err) {
     uint32_t n = b->nrows;
     ColumnVector *kv[64];
@@ -72,7 +75,7 @@ static Status eval_keys(EvalCtx *ec, BExpr **keys, int nkeys, const Batch *b, un
     uint64_t *h = arena_alloc(ec->arena, sizeof(uint64_t) * (n ? n : 1));
     bool *hn = arena_calloc(ec->arena, sizeof(bool) * (n ? n : 1));
     TypeId t0 = kv[0]->type.id;
-    if (nkeys == 1 && ((type_is_integer(t0) && t0 != TYPE_LARGEINT) || t0 == TYPE_DATE || t0 == TYPE_DATETIME)) {
+    if (!null_eq && nkeys == 1 && ((type_is_integer(t0) && t0 != TYPE_LARGEINT) || t0 == TYPE_DATE || t0 == TYPE_DATETIME)) {
         /* one integer-like key (both sides have the same type): its 8-byte value is the key, mixed for the hash */
         int64_t *x = arena_alloc(ec->arena, sizeof(int64_t) * (n ? n : 1));
         switch (type_cell_size(t0)) {
@@ -98,7 +101,7 @@ static Status eval_keys(EvalCtx *ec, BExpr **keys, int nkeys, const Batch *b, un
         keys_serialize(kv, nkeys, n, ec->arena, rows, lens);
         for (uint32_t i = 0; i < n; i++) h[i] = hash_xxh3((*rows)[i], (*lens)[i]);
     }
-    for (int k = 0; k < nkeys; k++) {
+    for (int k = 0; k < nkeys && !null_eq; k++) {
         if (kv[k]->type.id == TYPE_NULL) {
             for (uint32_t i = 0; i < n; i++) hn[i] = true;
         } else if (kv[k]->nulls) {
@@ -129,7 +132,7 @@ static Status build_side(Operator *op, ExecCtx *cx, Error *err) {
             uint32_t *lens;
             uint64_t *h;
             bool *hn;
-            if ((st = eval_keys(&ec, s->rkeys, s->nkeys, in, &rows, &lens, &h, &hn, err))) break;
+            if ((st = eval_keys(&ec, s->rkeys, s->nkeys, s->null_eq, in, &rows, &lens, &h, &hn, err))) break;
             if (s->build.nrows > cap) {
                 while (cap < s->build.nrows) cap = cap ? cap * 2 : 4096;
                 s->bhash = realloc(s->bhash, cap * sizeof *s->bhash);
@@ -268,7 +271,7 @@ static Status semi_next(Operator *op, JoinState *s, ExecCtx *cx, Batch **out, Er
         unsigned char **pkey;
         uint32_t *plen;
         uint64_t *ph;
-        if (eval_keys(&ec, s->lkeys, s->nkeys, in, &pkey, &plen, &ph, &hn, err)) return STATUS_ERROR;
+        if (eval_keys(&ec, s->lkeys, s->nkeys, s->null_eq, in, &pkey, &plen, &ph, &hn, err)) return STATUS_ERROR;
         uint32_t *sel = arena_alloc(s->out_arena, sizeof(uint32_t) * in->nrows), k = 0;
         for (uint32_t i = 0; i < in->nrows; i++) {
             bool found = false;
@@ -317,7 +320,7 @@ static Status join_next(Operator *op, ExecCtx *cx, Batch **out, Error *err) {
             if (s->nkeys) {
                 EvalCtx ec = {s->probe_arena};
                 bool *hn;
-                if (eval_keys(&ec, s->lkeys, s->nkeys, in, &s->pkey, &s->pkey_len, &s->phash, &hn, err))
+                if (eval_keys(&ec, s->lkeys, s->nkeys, s->null_eq, in, &s->pkey, &s->pkey_len, &s->phash, &hn, err))
                     return STATUS_ERROR;
                 for (uint32_t i = 0; i < in->nrows; i++)
                     if (hn[i]) s->pkey[i] = NULL;
@@ -443,6 +446,10 @@ static void join_explain(const Operator *op, StrBuf *out, Arena *a) {
     }
     if (s->residual) sb_appendf(out, ", other: %s", bexpr_to_text(a, s->residual));
     sb_append(out, ")");
+}
+
+void op_join_set_null_equal(Operator *op) {
+    ((JoinState *)op->state)->null_eq = true;
 }
 
 Operator *op_hash_join(Arena *a, JoinKind kind, Operator *left, Operator *right, BExpr **lkeys, BExpr **rkeys,

@@ -78,6 +78,9 @@ typedef enum JoinKind { JK_INNER, JK_LEFT, JK_FULL, JK_CROSS, JK_SEMI, JK_ANTI }
 Operator *op_hash_join(Arena *a, JoinKind kind, Operator *left, Operator *right, BExpr **lkeys, BExpr **rkeys,
                        int nkeys, BExpr *residual);
 
+/* Makes a SEMI/ANTI join treat NULL keys as equal (set operations compare rows, not values). */
+void op_join_set_null_equal(Operator *op);
+
 /* Renders the operator tree, one operator per line, children indented. */
 void op_explain_tree(const Operator *op, StrBuf *out, Arena *a, int depth);
 

@@ -513,8 +513,9 @@ static Status plan_body(Binder *b, const QueryBody *body, PlanOut *out, Error *e
     case QB_QUERY: return plan_query(b, body->query, out, err);
     default: break;
     }
-    if (body->setop != SETOP_UNION)
-        return err_set(err, ERR_NOT_SUPPORTED, "%s is not supported; use UNION or rewrite with joins",
+    if (body->setop != SETOP_UNION && body->all)
+        return err_set(err, ERR_NOT_SUPPORTED, "%s ALL is not supported; use %s (DISTINCT)",
+                       body->setop == SETOP_INTERSECT ? "INTERSECT" : "EXCEPT",
                        body->setop == SETOP_INTERSECT ? "INTERSECT" : "EXCEPT");
     PlanOut l, r;
     if (plan_body(b, body->left, &l, err) || plan_body(b, body->right, &r, err)) return STATUS_ERROR;
@@ -527,6 +528,24 @@ static Status plan_body(Binder *b, const QueryBody *body, PlanOut *out, Error *e
         if (types[i].id == TYPE_NULL) types[i] = type_make(TYPE_TINYINT);
     }
     if (cast_outputs(b, &l, types, err) || cast_outputs(b, &r, types, err)) return STATUS_ERROR;
+    if (body->setop != SETOP_UNION) {
+        /* INTERSECT / EXCEPT: distinct left rows with / without an equal right row (NULLs equal) */
+        BExpr **lk = arena_alloc(b->a, sizeof(BExpr *) * (size_t)(l.ncols ? l.ncols : 1));
+        BExpr **rk = arena_alloc(b->a, sizeof(BExpr *) * (size_t)(l.ncols ? l.ncols : 1));
+        for (int i = 0; i < l.ncols; i++) {
+            lk[i] = bexpr_column(b->a, i, types[i], l.names[i]);
+            rk[i] = bexpr_column(b->a, i, types[i], r.names[i]);
+        }
+        Operator *j = op_hash_join(b->a, body->setop == SETOP_INTERSECT ? JK_SEMI : JK_ANTI, l.op, r.op, lk, rk,
+                                   l.ncols, NULL);
+        op_join_set_null_equal(j);
+        BExpr **dk = arena_alloc(b->a, sizeof(BExpr *) * (size_t)(l.ncols ? l.ncols : 1));
+        for (int i = 0; i < l.ncols; i++) dk[i] = bexpr_column(b->a, i, types[i], l.names[i]);
+        *out = l;
+        out->op = op_agg(b->a, j, dk, l.ncols, NULL, 0);
+        out->types = out->op->types;
+        return STATUS_OK;
+    }
     Operator *kids[2] = {l.op, r.op};
     Operator *op = op_union_all(b->a, kids, 2);
     if (!body->all) {
