@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Backup and restore benchmark (run through bench/backup.sh). In one invocation, on the same machine and disk:
 
-  1. loads a table of --size-mb of CSV (default 2200 MB: about 2 GB of segment files, the columns are mostly
+  1. loads a table of --size-mb of CSV (default 2500 MB: about 2.1 GB of segment files, the columns are mostly
      random hex so they barely compress) into cairn by Stream Load;
   2. BACKUP to a local repository on the same disk       vs  cp -r of the table's segment files (+ sync);
   3. BACKUP to s3rver                                      vs  aws s3 cp --recursive of the same files;
@@ -184,7 +184,7 @@ def pgbackrest_bytes_per_row(work, csv, rows):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--size-mb", type=int, default=2200)
+    ap.add_argument("--size-mb", type=int, default=2500)
     ap.add_argument("--skip-s3", action="store_true")
     ap.add_argument("--skip-pg", action="store_true")
     args = ap.parse_args()
