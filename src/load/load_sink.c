@@ -14,6 +14,7 @@
 #include "catalog/catalog.h"
 #include "load/load_sink_int.h"
 #include "load/load_util.h"
+#include "mv/mv.h"
 #include "server/config.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -363,6 +364,8 @@ static void copy_index(LoadSink *ls, const CatTable *t, int pos, IndexInfo *ix) 
     ix->index_id = ci->id;
     ix->pos = pos;
     ix->identity = ci->is_base;
+    ix->name = arena_strdup(ls->arena, ci->name);
+    ix->define_sql = ci->is_base ? NULL : arena_strdup(ls->arena, ci->define_sql);
     ix->cols = arena_calloc(ls->arena, sizeof(LoadColumnSpec) * (size_t)(ci->ncols ? ci->ncols : 1));
     ix->base_col = arena_calloc(ls->arena, sizeof(int) * (size_t)(ci->ncols ? ci->ncols : 1));
     for (int c = 0; c < ci->ncols; c++) {
@@ -379,6 +382,22 @@ static void copy_index(LoadSink *ls, const CatTable *t, int pos, IndexInfo *ix) 
     ix->spec.nkeys = ci->nkeys;
     ix->spec.ncols = ci->ncols;
     ix->spec.cols = ix->cols;
+}
+
+/* The row filters of synchronous MV indexes with a WHERE (compiled outside the catalog lock). */
+static Status compile_filters(LoadSink *ls, Error *err) {
+    ExecColumnDesc *cols = NULL;
+    for (int k = 0; k < ls->nindexes; k++) {
+        IndexInfo *ix = &ls->indexes[k];
+        if (!ix->define_sql) continue;
+        if (!cols) {
+            cols = arena_alloc(ls->arena, sizeof(ExecColumnDesc) * (size_t)(ls->info.ncols + 1));
+            for (int c = 0; c < ls->info.ncols; c++) cols[c] = (ExecColumnDesc){ls->cols[c].name, ls->cols[c].type};
+        }
+        if (mv_sync_filter(ix->name, ix->define_sql, cols, ls->info.ncols, ls->arena, &ix->where, err))
+            return err_prefix(err, "load into '%s.%s': ", ls->info.db_name, ls->info.table_name);
+    }
+    return STATUS_OK;
 }
 
 Status load_sink_open(Session *s, const char *db, const char *table, const LoadSinkOptions *o, LoadSink **out,
@@ -461,6 +480,10 @@ Status load_sink_open(Session *s, const char *db, const char *table, const LoadS
     }
     catalog_unlock();
     if (st) goto fail;
+    if (compile_filters(ls, err)) {
+        st = STATUS_ERROR;
+        goto fail;
+    }
     if (ls->info.nkeys == 0 && ls->info.keys != KEYS_DUPLICATE) {
         st = err_set(err, ERR_INTERNAL, "table '%s' has a keyed model without key columns", ls->info.table_name);
         goto fail;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "catalog/catalog.h"
+#include "exec/exec.h"
 #include "load/load_chunk.h"
 #include "load/load_sink.h"
 #include "load/tablet_writer.h"
@@ -25,6 +26,10 @@ typedef struct IndexInfo {
     LoadColumnSpec *cols;
     int *base_col; /* per index column: table column, -1 = count(*) */
     bool identity; /* the base index: the staged batch is written as is */
+    const char *name;       /* sync MV index: its name and CREATE text (arena copies) */
+    const char *define_sql;
+    ExecPredicate *where;   /* sync MV WHERE over the table's columns: rows it holds not TRUE stay out;
+                               NULL = every row */
 } IndexInfo;
 
 typedef struct Target {

@@ -1,6 +1,7 @@
 /* The load sink's writer side (load_sink_int.h): chunks of rows become jobs for the writer thread that owns
  * their tablet, so one TabletWriter is only ever touched by one thread while writers of different tablets
- * run in parallel with parsing. A queue per thread is bounded (backpressure on the parser) and written
+ * run in parallel with parsing. Each index's tablet gets its projection of the chunk, filtered by its WHERE
+ * for a synchronous MV that has one. A queue per thread is bounded (backpressure on the parser) and written
  * chunks go back to a pool for reuse. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -65,6 +66,36 @@ static Status index_batch(LoadSink *ls, const IndexInfo *ix, const Batch *b, Are
     return STATUS_OK;
 }
 
+/* Keeps the rows of an index batch ib (projected from the staged batch b) that the index's WHERE holds
+ * TRUE for; ops (NULL ok) are narrowed alike. Everything new lives in a. */
+static Status filter_rows(const IndexInfo *ix, const Batch *b, Arena *a, Batch **ib, const uint8_t **ops,
+                          Error *err) {
+    uint8_t *match = arena_alloc(a, b->nrows ? b->nrows : 1);
+    if (exec_predicate_eval(ix->where, b, a, match, err))
+        return err_prefix(err, "while filtering rows for synchronous materialized view '%s': ", ix->name);
+    uint32_t *sel = arena_alloc(a, sizeof(uint32_t) * (b->nrows ? b->nrows : 1)), n = 0;
+    for (uint32_t r = 0; r < b->nrows; r++)
+        if (match[r]) sel[n++] = r;
+    if (n == b->nrows) return STATUS_OK;
+    const Batch *in = *ib;
+    Batch *o = arena_calloc(a, sizeof *o);
+    o->nrows = n;
+    o->ncols = in->ncols;
+    o->arena = a;
+    o->cols = arena_alloc(a, sizeof(ColumnVector *) * (size_t)(in->ncols ? in->ncols : 1));
+    for (int c = 0; c < in->ncols; c++) {
+        o->cols[c] = colvec_new(a, in->cols[c]->type, n ? n : 1);
+        colvec_append_selected(o->cols[c], in->cols[c], sel, n);
+    }
+    if (*ops) {
+        uint8_t *no = arena_alloc(a, n ? n : 1);
+        for (uint32_t i = 0; i < n; i++) no[i] = (*ops)[sel[i]];
+        *ops = no;
+    }
+    *ib = o;
+    return STATUS_OK;
+}
+
 static Status run_job(LoadSink *ls, Job *j, Arena *scratch, Error *err) {
     Target *t = j->t;
     if (j->finish) {
@@ -85,9 +116,11 @@ static Status run_job(LoadSink *ls, Job *j, Arena *scratch, Error *err) {
                 return STATUS_ERROR;
         }
         Batch *ib = NULL;
+        const uint8_t *iops = ops;
         arena_reset(scratch);
         if (index_batch(ls, ix, b, scratch, &ib, err)) return STATUS_ERROR;
-        if (tablet_writer_write(t->writers[k], ib, ops, err)) return STATUS_ERROR;
+        if (ix->where && filter_rows(ix, b, scratch, &ib, &iops, err)) return STATUS_ERROR;
+        if (tablet_writer_write(t->writers[k], ib, iops, err)) return STATUS_ERROR;
     }
     return STATUS_OK;
 }

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exec/exec.h"
+#include "util/arena.h"
 #include "util/error.h"
 
 /* Registers the MV statement handlers and the rollup rewriter. Call after the catalog and the query
@@ -33,5 +35,12 @@ bool mv_restore_keeps_existing(const json_t *have, const json_t *snapshot_obj);
  * re-submits refresh schedules. Never fails the restore: returns NULL, or a malloc'd message naming
  * what went wrong. */
 char *mv_restore_finish(int64_t db_id, const char *source_db, const json_t *objects);
+
+/* The row filter of a synchronous MV index: the WHERE of its definition (define_sql, the CREATE text
+ * kept in CatIndex.define_sql), compiled over the table's columns in table order (cols). *out is NULL
+ * when the index keeps every row. Loads and the build job write into the index only the rows for which
+ * it is TRUE (FALSE and NULL rows stay out). The predicate lives in a. */
+Status mv_sync_filter(const char *index_name, const char *define_sql, const ExecColumnDesc *cols,
+                      int ncols, Arena *a, ExecPredicate **out, Error *err) MUST_CHECK;
 
 #endif

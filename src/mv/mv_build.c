@@ -2,10 +2,10 @@
  * exists; this covers what they did not: the rows loaded before the index was created, and any load
  * that opened before and committed after. Per partition and bucket it checks whether the index
  * tablet covers every base rowset version; where it does not, it reads the base tablet at the
- * partition's version V (key model and DELETE predicates applied), projects/aggregates into the
- * index's columns, writes one rowset [1, V] and, in one metadata transaction, makes it replace the
- * index rowsets up to V. Loads after V are untouched, so the fill never races a load: their rowsets
- * sit above V. */
+ * partition's version V (key model and DELETE predicates applied), keeps the rows the index's WHERE
+ * holds TRUE for (as loads do), projects/aggregates into the index's columns, writes one rowset
+ * [1, V] and, in one metadata transaction, makes it replace the index rowsets up to V. Loads after V
+ * are untouched, so the fill never races a load: their rowsets sit above V. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "exec/scan_tablet.h"
 #include "load/load_util.h"
 #include "load/tablet_writer.h"
+#include "mv/mv.h"
 #include "mv/mv_int.h"
 #include "sql/parser.h"
 #include "util/clock.h"
@@ -198,7 +199,8 @@ static Status register_rowset(int64_t tablet_id, int64_t version, const LoadRows
 
 /* Reads one base tablet of the view, writes the index rowset, registers it. */
 static Status fill_tablet(const CatReadView *v, const CatReadTablet *rt, const CatIndex *ix,
-                          int64_t index_tablet, int64_t version, int64_t *rows, Error *err) {
+                          const ExecPredicate *where, int64_t index_tablet, int64_t version,
+                          int64_t *rows, Error *err) {
     Arena *a = arena_new(0);
     TabletScanSpec spec;
     memset(&spec, 0, sizeof spec);
@@ -248,10 +250,25 @@ static Status fill_tablet(const CatReadView *v, const CatReadTablet *rt, const C
         arena_reset(batch_arena);
         if ((st = tablet_scan_next(cur, batch_arena, &b, err)) || !b) break;
         if ((st = index_batch(ix, b, batch_arena, &ib, err))) break;
+        uint32_t n = ib->nrows, *sel = NULL;
+        if (where) {
+            uint8_t *match = arena_alloc(batch_arena, b->nrows ? b->nrows : 1);
+            if ((st = exec_predicate_eval(where, b, batch_arena, match, err))) {
+                err_prefix(err, "synchronous materialized view '%s': ", ix->name);
+                break;
+            }
+            sel = arena_alloc(batch_arena, sizeof(uint32_t) * (b->nrows ? b->nrows : 1));
+            n = 0;
+            for (uint32_t r = 0; r < b->nrows; r++)
+                if (match[r]) sel[n++] = r;
+        }
         for (int c = 0; c < ix->ncols; c++)
-            colvec_append_range(acc->cols[c], ib->cols[c], 0, ib->nrows);
-        acc->nrows += ib->nrows;
-        *rows += ib->nrows;
+            if (sel)
+                colvec_append_selected(acc->cols[c], ib->cols[c], sel, n);
+            else
+                colvec_append_range(acc->cols[c], ib->cols[c], 0, n);
+        acc->nrows += n;
+        *rows += n;
         if (acc->nrows >= FLUSH_ROWS) {
             st = tablet_writer_write(w, acc, NULL, err);
             arena_reset(acc_arena);
@@ -287,7 +304,7 @@ static CatIndex *index_copy(const CatIndex *ix, Arena *a) {
     CatIndex *c = arena_calloc(a, sizeof *c);
     *c = *ix;
     c->name = arena_strdup(a, ix->name);
-    c->define_sql = NULL;
+    c->define_sql = arena_strdup(a, ix->define_sql);
     c->cols = arena_calloc(a, sizeof(CatColumn) * (size_t)(ix->ncols ? ix->ncols : 1));
     c->base_col = arena_calloc(a, sizeof(int) * (size_t)(ix->ncols ? ix->ncols : 1));
     for (int i = 0; i < ix->ncols; i++) {
@@ -328,8 +345,15 @@ Status mv_sync_fill(int64_t table_id, int64_t index_id, int64_t *rows_written, E
     }
     Arena *ia = arena_new(0);
     const CatIndex *ix = index_copy(t->indexes[ipos], ia);
+    int nbase = t->ncols;
+    ExecColumnDesc *base_cols = arena_alloc(ia, sizeof(ExecColumnDesc) * (size_t)(nbase + 1));
+    for (int i = 0; i < nbase; i++)
+        base_cols[i] = (ExecColumnDesc){arena_strdup(ia, t->cols[i].name), t->cols[i].type};
     catalog_unlock();
-    Status st = STATUS_OK;
+    /* the rows loads leave out of a filtered index stay out of what the fill writes */
+    ExecPredicate *where = NULL;
+    Status st = nunits ? mv_sync_filter(ix->name, ix->define_sql, base_cols, nbase, ia, &where, err)
+                       : STATUS_OK;
     for (int u = 0; u < nunits && !st; u++) {
         CatReadView *v = NULL;
         catalog_rdlock();
@@ -343,8 +367,8 @@ Status mv_sync_fill(int64_t table_id, int64_t index_id, int64_t *rows_written, E
         catalog_unlock();
         if (st) break;
         if (v->nparts == 1 && units[u].bucket < v->parts[0].ntablets)
-            st = fill_tablet(v, &v->parts[0].tablets[units[u].bucket], ix, units[u].index_tablet,
-                             v->parts[0].version, rows_written, err);
+            st = fill_tablet(v, &v->parts[0].tablets[units[u].bucket], ix, where,
+                             units[u].index_tablet, v->parts[0].version, rows_written, err);
         catalog_read_view_free(v);
     }
     free(units);

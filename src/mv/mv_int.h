@@ -119,4 +119,23 @@ Status mv_sync_fill(int64_t table_id, int64_t index_id, int64_t *rows_written,
 bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const OrderItem *order,
                        int norder, Arena *a, SelectCore **core_out, OrderItem **order_out);
 
+/* ---------------------------------------------------------------- filtered rollups (mv_where.c) */
+
+/* The WHERE of a synchronous MV's definition (CREATE text define_sql of index index_name) with its
+ * column qualifiers removed, in a; *out NULL when it has none. */
+Status mv_sync_where(const char *index_name, const char *define_sql, Arena *a, Expr **out,
+                     Error *err) MUST_CHECK;
+/* CREATE: checks the WHERE of a synchronous MV over table t read as `from` (lock held): columns of
+ * t only, no aggregate, subquery, variable or function whose value depends on when or by whom it
+ * runs; on an AGGREGATE KEY table key columns only. */
+Status mv_sync_where_check(const CatTable *t, const TableRef *from, const Expr *where, Arena *a,
+                           Error *err) MUST_CHECK;
+/* Splits a predicate over table t into its AND-ed conjuncts (*conj) and their normalised texts
+ * (*texts: ast_print_expr of a copy whose columns carry t's spelling and no qualifier and whose
+ * function names are lower case; NULL for a conjunct naming something that is not a column of t).
+ * from: the FROM entry a query reads t as (qualifiers must name it), NULL for a stored MV predicate.
+ * Returns the number of conjuncts (0 for NULL); everything lives in a. Lock held. */
+int mv_where_split(const CatTable *t, const TableRef *from, const Expr *e, Arena *a, Expr ***conj,
+                   char ***texts);
+
 #endif

@@ -4,8 +4,11 @@
  * column outside an aggregate is one of its keys and whose aggregates it stores: sum(c), min(c),
  * max(c) (also of key columns), count(c) and count(*) (as the sum of the stored counts), and
  * DISTINCT aggregates of its keys. A column-subset index serves any query over its columns, and is
- * chosen when its sort key matches a WHERE column the base sort key does not. Output column names
- * are kept. Anything unusual (subqueries, *, unknown names) keeps the query as written. */
+ * chosen when its sort key matches a WHERE column the base sort key does not. An index with a WHERE
+ * (a filtered rollup) serves only a block whose WHERE implies it: each of its AND-ed conjuncts must be
+ * one of the block's (the same text once normalised, mv_where.c); those conjuncts are dropped and the
+ * rest of the block must be answerable from the index as above. Output column names are kept.
+ * Anything unusual (subqueries, *, unknown names) keeps the query as written. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -163,7 +166,8 @@ static int count_star_col(const CatTable *t, const CatIndex *ix) {
     return -1;
 }
 
-static bool index_serves(const Ctx *c, const CatIndex *ix) {
+/* filtered: the index has a WHERE the query implies (it then holds fewer rows than the table). */
+static bool index_serves(const Ctx *c, const CatIndex *ix, bool filtered) {
     const Need *n = &c->need;
     int ncols = c->t->ncols;
     if (ix->keys == KEYS_AGGREGATE) {
@@ -186,6 +190,7 @@ static bool index_serves(const Ctx *c, const CatIndex *ix) {
     if (c->t->keys == KEYS_AGGREGATE) return false;
     for (int col = 0; col < ncols; col++)
         if (n->any[col] && index_col(ix, col, AGG_NONE) < 0) return false;
+    if (filtered) return true;
     /* a reordering pays off when its sort key starts with a filtered column the table's does not */
     int first = ix->base_col[0];
     return first >= 0 && n->where_eq[first] && !n->where_eq[0];
@@ -279,6 +284,67 @@ static Expr *rw(Ctx *c, const Expr *e, bool alias_first) {
     return x;
 }
 
+/* Scans the block for what it needs from an index, with the WHERE conjuncts not marked in skip (skip
+ * NULL: all of them). */
+static void need_scan(Ctx *c, Expr **conj, int nconj, const uint8_t *skip, const OrderItem *order,
+                      int norder) {
+    const SelectCore *core = c->core;
+    size_t n = (size_t)c->t->ncols + 1;
+    memset(c->need.plain, 0, n);
+    memset(c->need.any, 0, n);
+    memset(c->need.where_eq, 0, n);
+    memset(c->need.aggs, 0, n);
+    memset(c->need.distinct_args, 0, n);
+    c->need.bad = false;
+    c->need.count_star = false;
+    c->need.is_agg_query = core->ngroup > 0;
+    for (int i = 0; i < core->nitems; i++)
+        scan(c, core->items[i].expr, false, false, false);
+    for (int i = 0; i < nconj; i++)
+        if (!skip || !skip[i]) scan(c, conj[i], false, false, true);
+    for (int i = 0; i < core->ngroup; i++)
+        scan(c, core->group_by[i], false, false, false);
+    scan(c, core->having, false, true, false);
+    for (int i = 0; i < norder; i++)
+        scan(c, order[i].expr, false, true, false);
+}
+
+/* For an index with a WHERE: whether each of its conjuncts is among the query's (by normalised text),
+ * marking the query conjuncts it covers in skip (nq entries, zeroed here). The index then holds
+ * exactly the rows those conjuncts keep, so they need not be evaluated again. */
+static bool where_implied(Ctx *c, const CatIndex *ix, char **qtext, int nq, uint8_t *skip,
+                          bool *filtered) {
+    *filtered = false;
+    Expr *mw = NULL;
+    Error err = ERROR_INIT;
+    if (mv_sync_where(ix->name, ix->define_sql, c->a, &mw, &err)) return false; /* unreadable: unused */
+    if (!mw) return true;
+    *filtered = true;
+    memset(skip, 0, (size_t)nq + 1);
+    Expr **mconj;
+    char **mtext;
+    int nm = mv_where_split(c->t, NULL, mw, c->a, &mconj, &mtext);
+    for (int i = 0; i < nm; i++) {
+        bool found = false;
+        for (int j = 0; j < nq && mtext[i]; j++)
+            if (qtext[j] && !strcmp(mtext[i], qtext[j])) {
+                skip[j] = 1;
+                found = true;
+            }
+        if (!found) return false;
+    }
+    return true;
+}
+
+static Expr *and_of(Arena *a, Expr *l, Expr *r) {
+    if (!l) return r;
+    Expr *e = new_expr(a, EXPR_BINARY);
+    e->op = OP_AND;
+    e->left = l;
+    e->right = r;
+    return e;
+}
+
 bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const OrderItem *order,
                        int norder, Arena *a, SelectCore **core_out, OrderItem **order_out) {
     const TableRef *from = core->from;
@@ -300,25 +366,33 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
     c.need.where_eq = arena_calloc(a, (size_t)t->ncols + 1);
     c.need.aggs = arena_calloc(a, (size_t)t->ncols + 1);
     c.need.distinct_args = arena_calloc(a, (size_t)t->ncols + 1);
-    c.need.is_agg_query = core->ngroup > 0;
-    for (int i = 0; i < core->nitems; i++)
-        scan(&c, core->items[i].expr, false, false, false);
-    scan(&c, core->where, false, false, true);
-    for (int i = 0; i < core->ngroup; i++)
-        scan(&c, core->group_by[i], false, false, false);
-    scan(&c, core->having, false, true, false);
-    for (int i = 0; i < norder; i++)
-        scan(&c, order[i].expr, false, true, false);
+    Expr **qconj;
+    char **qtext;
+    int nq = mv_where_split(t, from, core->where, a, &qconj, &qtext);
+    need_scan(&c, qconj, nq, NULL, order, norder);
     if (c.need.bad) goto out;
+    bool need_full = true; /* c.need reflects every WHERE conjunct */
+    uint8_t *skip = arena_calloc(a, (size_t)nq + 1), *best_skip = arena_calloc(a, (size_t)nq + 1);
     int best = -1;
+    bool best_filtered = false;
     int64_t best_rows = 0;
     for (int k = 1; k < t->nindexes; k++) {
         const CatIndex *ix = t->indexes[k];
-        if (ix->state != INDEX_NORMAL || mv_sync_has_gaps(t, k) || !index_serves(&c, ix)) continue;
+        bool filtered;
+        if (ix->state != INDEX_NORMAL || mv_sync_has_gaps(t, k) ||
+            !where_implied(&c, ix, qtext, nq, skip, &filtered))
+            continue;
+        if (filtered || !need_full) {
+            need_scan(&c, qconj, nq, filtered ? skip : NULL, order, norder);
+            need_full = !filtered;
+        }
+        if (c.need.bad || !index_serves(&c, ix, filtered)) continue;
         int64_t rows = index_rows(t, k);
         if (best < 0 || rows < best_rows) {
             best = k;
             best_rows = rows;
+            best_filtered = filtered;
+            memcpy(best_skip, skip, (size_t)nq + 1);
         }
     }
     if (best < 0) goto out;
@@ -337,7 +411,13 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
                              : it->expr->src                 ? it->expr->src
                                                              : NULL;
     }
-    nc->where = rw(&c, core->where, false);
+    if (best_filtered) { /* the conjuncts the index's WHERE implies are true of every row it holds */
+        nc->where = NULL;
+        for (int j = 0; j < nq; j++)
+            if (!best_skip[j]) nc->where = and_of(a, nc->where, rw(&c, qconj[j], false));
+    } else {
+        nc->where = rw(&c, core->where, false);
+    }
     if (core->ngroup) {
         nc->group_by = arena_alloc(a, sizeof(Expr *) * (size_t)core->ngroup);
         for (int i = 0; i < core->ngroup; i++)

@@ -1,9 +1,10 @@
 /* Synchronous materialized views (rollups): CREATE MATERIALIZED VIEW over one table without refresh
- * clauses adds an index to the table (columns, or keys plus SUM/MIN/MAX/COUNT of columns), with a
- * tablet per bucket of every partition. From that moment every load writes it (load_sink.c projects
- * each index); a build job, listed by SHOW ALTER MATERIALIZED VIEW, fills it with the rows loaded
- * before (mv_build.c) and then makes it usable by queries (INDEX_NORMAL). DROP MATERIALIZED VIEW mv
- * [ON t] removes the index and its tablets. */
+ * clauses adds an index to the table (columns, or keys plus SUM/MIN/MAX/COUNT of columns, of the
+ * rows an optional WHERE keeps: mv_where.c), with a tablet per bucket of every partition. From that
+ * moment every load writes it (load_sink.c projects and filters each index); a build job, listed by
+ * SHOW ALTER MATERIALIZED VIEW, fills it with the rows loaded before (mv_build.c) and then makes it
+ * usable by queries (INDEX_NORMAL). DROP MATERIALIZED VIEW mv [ON t] removes the index and its
+ * tablets. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,11 +372,6 @@ Status mv_sync_create(Session *s, const CreateMvStmt *c, Error *err) {
                        "BY ...]); for joins, "
                        "subqueries or set operations create an asynchronous one with REFRESH ASYNC "
                        "or REFRESH MANUAL");
-    if (core->where)
-        return err_set(err, ERR_NOT_SUPPORTED,
-                       "WHERE in a synchronous materialized view is not supported: create an "
-                       "asynchronous materialized "
-                       "view (REFRESH ASYNC) to keep a filtered subset");
     if (core->having || core->distinct || q->norder || q->limit >= 0 || core->from->npartitions)
         return err_set(err, ERR_COMMON,
                        "A synchronous materialized view takes no HAVING, DISTINCT, ORDER BY, LIMIT "
@@ -416,6 +412,11 @@ Status mv_sync_create(Session *s, const CreateMvStmt *c, Error *err) {
             skip = true;
         else
             st = err_set(err, ERR_TABLE_EXISTS, "Materialized view '%s' already exists", c->name);
+    }
+    if (!st && !skip && core->where) {
+        Arena *a = arena_new(0);
+        st = mv_sync_where_check(t, core->from, core->where, a, err);
+        arena_free(a);
     }
     CatIndex *ix = NULL;
     int new_uids = 0;
