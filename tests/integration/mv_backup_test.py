@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Materialized views and views through BACKUP and RESTORE: a database with two base tables, a synchronous MV,
-an asynchronous MV joining them, a view of a table (naming its database) and a view of the MV. Back it up (the
+a filtered synchronous MV (WHERE), an asynchronous MV joining them, a view of a table (naming its database) and a view of the MV. Back it up (the
 snapshot lists every MV and view after what it reads), drop the database, restore it and compare every
 object's rows and definition with the originals; restore only the MV first (inactive, with the reason), then
 its base tables, then ALTER ... ACTIVE; migrate the whole database to a second cairnd under another name."""
@@ -14,6 +14,11 @@ repo_dir = tmp_dir("repo-mv")
 
 OBJECTS = ("t_orders", "t_cust", "cust_totals", "big_orders", "top_cust")
 AGG_QUERY = "SELECT cust, SUM(amount), COUNT(amount) FROM t_orders GROUP BY cust ORDER BY cust"
+# answered by the filtered synchronous MV orders_over_50; the second form cannot use it (same rows expected)
+FILTERED_QUERY = ("SELECT cust, SUM(amount), COUNT(amount) FROM t_orders WHERE amount > 50 AND cust >= 2 "
+                  "GROUP BY cust ORDER BY cust")
+FILTERED_BASE = ("SELECT cust, SUM(amount + 0), COUNT(amount + 0) FROM t_orders WHERE amount > 50 AND cust >= 2 "
+                 "GROUP BY cust ORDER BY cust")
 
 
 def wait_rows(conn, sql, pred, what, timeout=60):
@@ -46,8 +51,10 @@ def create_source(c):
     execute(c, "INSERT INTO t_cust VALUES " + ", ".join("(%d, 'cust-%d')" % (i, i) for i in range(7)))
     execute(c, "CREATE MATERIALIZED VIEW orders_by_cust AS SELECT cust, SUM(amount), COUNT(amount) FROM t_orders "
                "GROUP BY cust")
-    wait_rows(c, "SHOW ALTER MATERIALIZED VIEW FROM shop", lambda r: r and r[0]["State"] == "FINISHED",
-              "sync MV build")
+    execute(c, "CREATE MATERIALIZED VIEW orders_over_50 AS SELECT cust, SUM(amount), COUNT(amount) FROM t_orders "
+               "WHERE amount > 50 GROUP BY cust")
+    wait_rows(c, "SHOW ALTER MATERIALIZED VIEW FROM shop",
+              lambda r: len(r) == 2 and all(x["State"] == "FINISHED" for x in r), "sync MV builds")
     execute(c, """CREATE MATERIALIZED VIEW cust_totals DISTRIBUTED BY HASH(name) BUCKETS 2
                   REFRESH ASYNC EVERY (INTERVAL 1 HOUR)
                   AS SELECT c.name, SUM(o.amount) AS total, COUNT(*) AS n
@@ -79,6 +86,19 @@ def explain_uses_rollup(c):
     return "ROLLUP orders_by_cust" in plan
 
 
+def explain_uses_filtered(c):
+    plan = "\n".join(r[0] for r in execute(c, "EXPLAIN " + FILTERED_QUERY))
+    filters = [line for line in plan.split("\n") if "FILTER" in line]
+    return "ROLLUP orders_over_50" in plan and filters and not any("amount" in f for f in filters)
+
+
+def stream_load(srv, db, table, csv):
+    """Stream Load of CSV rows; returns the reply's Status."""
+    status, body, _ = srv.http("/api/%s/%s/_stream_load" % (db, table), method="PUT", body=csv.encode(),
+                               headers={"Authorization": "Basic cm9vdDo=", "column_separator": ","})
+    return json.loads(body).get("Status") if status == 200 else "HTTP %d" % status
+
+
 def state_of(c):
     digests = {t: table_digest(c, t, order_by="1, 2") for t in OBJECTS}
     return digests, execute(c, AGG_QUERY)
@@ -92,6 +112,10 @@ with Cairnd("mv-backup") as srv:
     tap.ok(before["cust_totals"][0] == 7 and before["top_cust"][0] > 0, "fixture: the MV and the view of it have rows",
            repr(before))
     tap.ok(explain_uses_rollup(c), "the aggregate query reads the synchronous MV before the backup")
+    filtered_before = execute(c, FILTERED_QUERY)
+    tap.ok(explain_uses_filtered(c), "the query implying amount > 50 reads the filtered synchronous MV")
+    tap.ok(len(filtered_before) == 5 and filtered_before == execute(c, FILTERED_BASE),
+           "the filtered MV gives the rows the table gives", repr(filtered_before))
 
     execute(c, "CREATE REPOSITORY r WITH BROKER ON LOCATION 'file://%s' PROPERTIES ()" % repo_dir)
     execute(c, "BACKUP DATABASE shop SNAPSHOT s1 TO r")
@@ -142,6 +166,16 @@ with Cairnd("mv-backup") as srv:
     tap.eq(execute(c, "SELECT cust, SUM(amount) FROM t_orders WHERE cust = 3 GROUP BY cust"),
            execute(c, "SELECT cust, SUM(amount + 0) FROM t_orders WHERE cust = 3 GROUP BY cust"),
            "loads after the restore reach the restored synchronous MV")
+    tap.ok(explain_uses_filtered(c), "the query implying amount > 50 reads the restored filtered MV")
+    tap.eq(execute(c, FILTERED_QUERY), filtered_before,
+           "the restored filtered MV gives the snapshot's rows (the new order of amount 50.00 is outside it)")
+    execute(c, "INSERT INTO t_orders VALUES (1001, 4, 60.00, '2024-01-06'), (1002, 4, 10.00, '2024-01-06'), "
+               "(1003, 4, NULL, '2024-01-06')")
+    tap.eq(stream_load(srv, "shop", "t_orders", "1004,5,70.00,2024-01-07\n1005,5,20.00,2024-01-07\n"), "Success",
+           "Stream Load into the restored table")
+    after_loads = execute(c, FILTERED_QUERY)
+    tap.ok(explain_uses_filtered(c) and after_loads == execute(c, FILTERED_BASE) and after_loads != filtered_before,
+           "INSERT and Stream Load keep only rows with amount > 50 in the restored filtered MV", repr(after_loads))
 
     # ---------------------------------------------------------------- the MV alone first, then its base tables
     execute(c, "DROP DATABASE shop")
@@ -200,6 +234,8 @@ with Cairnd("mv-backup") as srv:
             tap.eq(migrated[t], before[t], "migrated %s has the same rows" % t)
         tap.eq(agg_migrated, agg_before, "migrated synchronous MV gives the same aggregates")
         tap.ok(explain_uses_rollup(c2), "queries on the migrated table read its synchronous MV")
+        tap.ok(explain_uses_filtered(c2), "queries implying amount > 50 read the migrated filtered MV")
+        tap.eq(execute(c2, FILTERED_QUERY), filtered_before, "the migrated filtered MV gives the same rows")
         view_sql = execute(c2, "SHOW CREATE VIEW big_orders")[0][1]
         tap.ok("shop2" in view_sql and "shop." not in view_sql, "the view's definition names the new database",
                view_sql)
