@@ -36,10 +36,10 @@ bool mv_restore_keeps_existing(const json_t *have, const json_t *snapshot_obj);
  * what went wrong. */
 char *mv_restore_finish(int64_t db_id, const char *source_db, const json_t *objects);
 
-/* The row filter of a synchronous MV index: the WHERE of its definition (define_sql, the CREATE text
- * kept in CatIndex.define_sql), compiled over the table's columns in table order (cols). *out is NULL
- * when the index keeps every row. Loads and the build job write into the index only the rows for which
- * it is TRUE (FALSE and NULL rows stay out). The predicate lives in a. */
+/* The row filter of a synchronous MV index: the WHERE of its definition (define_sql, the CREATE
+ * text kept in CatIndex.define_sql), compiled over the table's columns in table order (cols). *out
+ * is NULL when the index keeps every row. Loads and the build job write into the index only the
+ * rows for which it is TRUE (FALSE and NULL rows stay out). The predicate lives in a. */
 Status mv_sync_filter(const char *index_name, const char *define_sql, const ExecColumnDesc *cols,
                       int ncols, Arena *a, ExecPredicate **out, Error *err) MUST_CHECK;
 

@@ -4,8 +4,8 @@
  * tablet covers every base rowset version; where it does not, it reads the base tablet at the
  * partition's version V (key model and DELETE predicates applied), keeps the rows the index's WHERE
  * holds TRUE for (as loads do), projects/aggregates into the index's columns, writes one rowset
- * [1, V] and, in one metadata transaction, makes it replace the index rowsets up to V. Loads after V
- * are untouched, so the fill never races a load: their rowsets sit above V. */
+ * [1, V] and, in one metadata transaction, makes it replace the index rowsets up to V. Loads after
+ * V are untouched, so the fill never races a load: their rowsets sit above V. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

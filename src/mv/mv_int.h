@@ -133,8 +133,8 @@ Status mv_sync_where_check(const CatTable *t, const TableRef *from, const Expr *
 /* Splits a predicate over table t into its AND-ed conjuncts (*conj) and their normalised texts
  * (*texts: ast_print_expr of a copy whose columns carry t's spelling and no qualifier and whose
  * function names are lower case; NULL for a conjunct naming something that is not a column of t).
- * from: the FROM entry a query reads t as (qualifiers must name it), NULL for a stored MV predicate.
- * Returns the number of conjuncts (0 for NULL); everything lives in a. Lock held. */
+ * from: the FROM entry a query reads t as (qualifiers must name it), NULL for a stored MV
+ * predicate. Returns the number of conjuncts (0 for NULL); everything lives in a. Lock held. */
 int mv_where_split(const CatTable *t, const TableRef *from, const Expr *e, Arena *a, Expr ***conj,
                    char ***texts);
 

@@ -5,10 +5,10 @@
  * max(c) (also of key columns), count(c) and count(*) (as the sum of the stored counts), and
  * DISTINCT aggregates of its keys. A column-subset index serves any query over its columns, and is
  * chosen when its sort key matches a WHERE column the base sort key does not. An index with a WHERE
- * (a filtered rollup) serves only a block whose WHERE implies it: each of its AND-ed conjuncts must be
- * one of the block's (the same text once normalised, mv_where.c); those conjuncts are dropped and the
- * rest of the block must be answerable from the index as above. Output column names are kept.
- * Anything unusual (subqueries, *, unknown names) keeps the query as written. */
+ * (a filtered rollup) serves only a block whose WHERE implies it: each of its AND-ed conjuncts must
+ * be one of the block's (the same text once normalised, mv_where.c); those conjuncts are dropped
+ * and the rest of the block must be answerable from the index as above. Output column names are
+ * kept. Anything unusual (subqueries, *, unknown names) keeps the query as written. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -284,8 +284,8 @@ static Expr *rw(Ctx *c, const Expr *e, bool alias_first) {
     return x;
 }
 
-/* Scans the block for what it needs from an index, with the WHERE conjuncts not marked in skip (skip
- * NULL: all of them). */
+/* Scans the block for what it needs from an index, with the WHERE conjuncts not marked in skip
+ * (skip NULL: all of them). */
 static void need_scan(Ctx *c, Expr **conj, int nconj, const uint8_t *skip, const OrderItem *order,
                       int norder) {
     const SelectCore *core = c->core;
@@ -309,15 +309,16 @@ static void need_scan(Ctx *c, Expr **conj, int nconj, const uint8_t *skip, const
         scan(c, order[i].expr, false, true, false);
 }
 
-/* For an index with a WHERE: whether each of its conjuncts is among the query's (by normalised text),
- * marking the query conjuncts it covers in skip (nq entries, zeroed here). The index then holds
- * exactly the rows those conjuncts keep, so they need not be evaluated again. */
+/* For an index with a WHERE: whether each of its conjuncts is among the query's (by normalised
+ * text), marking the query conjuncts it covers in skip (nq entries, zeroed here). The index then
+ * holds exactly the rows those conjuncts keep, so they need not be evaluated again. */
 static bool where_implied(Ctx *c, const CatIndex *ix, char **qtext, int nq, uint8_t *skip,
                           bool *filtered) {
     *filtered = false;
     Expr *mw = NULL;
     Error err = ERROR_INIT;
-    if (mv_sync_where(ix->name, ix->define_sql, c->a, &mw, &err)) return false; /* unreadable: unused */
+    if (mv_sync_where(ix->name, ix->define_sql, c->a, &mw, &err))
+        return false; /* unreadable: unused */
     if (!mw) return true;
     *filtered = true;
     memset(skip, 0, (size_t)nq + 1);
@@ -411,7 +412,8 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
                              : it->expr->src                 ? it->expr->src
                                                              : NULL;
     }
-    if (best_filtered) { /* the conjuncts the index's WHERE implies are true of every row it holds */
+    if (best_filtered) { /* the conjuncts the index's WHERE implies are true of every row it holds
+                          */
         nc->where = NULL;
         for (int j = 0; j < nq; j++)
             if (!best_skip[j]) nc->where = and_of(a, nc->where, rw(&c, qconj[j], false));

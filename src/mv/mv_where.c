@@ -2,7 +2,8 @@
  * index's definition (CatIndex.define_sql holds the CREATE text), so it is persisted with the table
  * and travels in backups without a field of its own. Here it is checked at CREATE, extracted and
  * compiled for loads (load_sink.c) and the build job (mv_build.c), which write into the index only
- * the rows it holds TRUE, and split into normalised conjuncts for the rollup rewrite (mv_rewrite.c). */
+ * the rows it holds TRUE, and split into normalised conjuncts for the rollup rewrite
+ * (mv_rewrite.c). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,13 +17,33 @@
 
 /* Functions whose value depends on when, where or by whom they run: a row kept or left out at load
  * time would disagree with the same predicate evaluated by a later query. */
-static const char *const VOLATILE_FNS[] = {
-    "now",          "current_timestamp", "localtime",     "localtimestamp", "sysdate",
-    "curdate",      "current_date",      "curtime",       "current_time",   "utc_timestamp",
-    "utc_date",     "utc_time",          "unix_timestamp", "rand",          "random",
-    "uuid",         "uuid_numeric",      "database",      "schema",         "user",
-    "session_user", "system_user",       "current_user",  "current_role",   "connection_id",
-    "last_insert_id", "found_rows"};
+static const char *const VOLATILE_FNS[] = {"now",
+                                           "current_timestamp",
+                                           "localtime",
+                                           "localtimestamp",
+                                           "sysdate",
+                                           "curdate",
+                                           "current_date",
+                                           "curtime",
+                                           "current_time",
+                                           "utc_timestamp",
+                                           "utc_date",
+                                           "utc_time",
+                                           "unix_timestamp",
+                                           "rand",
+                                           "random",
+                                           "uuid",
+                                           "uuid_numeric",
+                                           "database",
+                                           "schema",
+                                           "user",
+                                           "session_user",
+                                           "system_user",
+                                           "current_user",
+                                           "current_role",
+                                           "connection_id",
+                                           "last_insert_id",
+                                           "found_rows"};
 
 static bool is_volatile_fn(const char *name) {
     for (size_t i = 0; name && i < sizeof VOLATILE_FNS / sizeof VOLATILE_FNS[0]; i++)
@@ -127,8 +148,9 @@ Status mv_sync_where(const char *index_name, const char *define_sql, Arena *a, E
     *out = NULL;
     /* every query on the table asks: most definitions have no WHERE, and then no parse is needed */
     if (!define_sql || !strcasestr(define_sql, "where")) return STATUS_OK;
-    /* mv_sync_create writes "CREATE MATERIALIZED VIEW <name> AS <query as written>": parse the query
-     * alone, so a name that would need quoting cannot get in the way; anything else is parsed whole */
+    /* mv_sync_create writes "CREATE MATERIALIZED VIEW <name> AS <query as written>": parse the
+     * query alone, so a name that would need quoting cannot get in the way; anything else is parsed
+     * whole */
     StrBuf prefix = STRBUF_INIT;
     sb_appendf(&prefix, "CREATE MATERIALIZED VIEW %s AS ", index_name ? index_name : "");
     size_t plen = strlen(sb_str(&prefix)), len = strlen(define_sql);
@@ -163,8 +185,8 @@ Status mv_sync_filter(const char *index_name, const char *define_sql, const Exec
     if (mv_sync_where(index_name, define_sql, a, &where, err)) return STATUS_ERROR;
     if (!where) return STATUS_OK;
     if (exec_predicate_compile(NULL, where, cols, ncols, a, out, err))
-        return err_prefix(err, "WHERE of synchronous materialized view '%s': ",
-                          index_name ? index_name : "?");
+        return err_prefix(
+            err, "WHERE of synchronous materialized view '%s': ", index_name ? index_name : "?");
     return STATUS_OK;
 }
 
@@ -236,10 +258,11 @@ Status mv_sync_where_check(const CatTable *t, const TableRef *from, const Expr *
         int n = exec_predicate_columns(p, used, t->ncols);
         for (int i = 0; i < n; i++)
             if (!t->cols[used[i]].is_key)
-                return err_set(err, ERR_COMMON,
-                               "On AGGREGATE KEY table '%s' the WHERE of a synchronous materialized "
-                               "view may only use key columns: '%s' is a value column",
-                               t->name, t->cols[used[i]].name);
+                return err_set(
+                    err, ERR_COMMON,
+                    "On AGGREGATE KEY table '%s' the WHERE of a synchronous materialized "
+                    "view may only use key columns: '%s' is a value column",
+                    t->name, t->cols[used[i]].name);
     }
     return STATUS_OK;
 }

@@ -21,20 +21,21 @@ static char *where_text(const char *name, const char *define_sql, Arena *a) {
 
 TEST(stored_where) {
     Arena *a = arena_new(0);
-    CHECK_STR(where_text("m",
-                         "CREATE MATERIALIZED VIEW m AS SELECT k, SUM(v) FROM db.t WHERE db.t.k > 1 AND "
-                         "t.s = 'x' GROUP BY k",
-                         a),
-              "k > 1 AND s = 'x'");
+    CHECK_STR(
+        where_text("m",
+                   "CREATE MATERIALIZED VIEW m AS SELECT k, SUM(v) FROM db.t WHERE db.t.k > 1 AND "
+                   "t.s = 'x' GROUP BY k",
+                   a),
+        "k > 1 AND s = 'x'");
     CHECK_STR(where_text("m", "CREATE MATERIALIZED VIEW m AS SELECT k, v FROM t", a), "none");
     /* the word alone is not a WHERE clause */
     CHECK_STR(where_text("m", "CREATE MATERIALIZED VIEW m AS SELECT k, v AS `where` FROM t", a),
               "none");
     CHECK_STR(where_text(NULL, NULL, a), "none");
     /* a name written with quotes: the whole statement is parsed */
-    CHECK_STR(where_text("my mv", "CREATE MATERIALIZED VIEW `my mv` AS SELECT k FROM t WHERE v <> 0",
-                         a),
-              "v <> 0");
+    CHECK_STR(
+        where_text("my mv", "CREATE MATERIALIZED VIEW `my mv` AS SELECT k FROM t WHERE v <> 0", a),
+        "v <> 0");
     char *bad = where_text("m", "CREATE MATERIALIZED VIEW m AS SELECT k FROM t WHERE", a);
     CHECK(!strncmp(bad, "error: definition of synchronous materialized view 'm': ", 56));
     CHECK_STR(where_text("m", "SELECT k FROM t WHERE v > 1", a),
@@ -104,11 +105,12 @@ TEST(filter) {
     }
     Error err = ERROR_INIT;
     ExecPredicate *p = NULL;
-    CHECK_OK(mv_sync_filter("m", "CREATE MATERIALIZED VIEW m AS SELECT k FROM t", desc, 3, a, &p, &err),
-             &err);
+    CHECK_OK(
+        mv_sync_filter("m", "CREATE MATERIALIZED VIEW m AS SELECT k FROM t", desc, 3, a, &p, &err),
+        &err);
     CHECK(p == NULL);
-    CHECK_OK(mv_sync_filter("m", "CREATE MATERIALIZED VIEW m AS SELECT k FROM t WHERE t.v > 6", desc,
-                            3, a, &p, &err),
+    CHECK_OK(mv_sync_filter("m", "CREATE MATERIALIZED VIEW m AS SELECT k FROM t WHERE t.v > 6",
+                            desc, 3, a, &p, &err),
              &err);
     CHECK(p != NULL);
     Batch *b = batch_new(a, 3, types, 4);
@@ -129,8 +131,8 @@ TEST(filter) {
     CHECK_INT(match[1], 1);
     CHECK_INT(match[2], 0); /* NULL > 6 is NULL: not in the index */
     CHECK_INT(match[3], 1);
-    CHECK(mv_sync_filter("m", "CREATE MATERIALIZED VIEW m AS SELECT k FROM t WHERE w > 6", desc, 3, a,
-                         &p, &err) == STATUS_ERROR);
+    CHECK(mv_sync_filter("m", "CREATE MATERIALIZED VIEW m AS SELECT k FROM t WHERE w > 6", desc, 3,
+                         a, &p, &err) == STATUS_ERROR);
     CHECK_STR(err.msg,
               "WHERE of synchronous materialized view 'm': Unknown column 'w' in 'where clause'");
     arena_free(a);
