@@ -412,8 +412,8 @@ bool mv_rollup_rewrite(Session *s, const char *db, const SelectCore *core, const
                              : it->expr->src                 ? it->expr->src
                                                              : NULL;
     }
-    if (best_filtered) { /* the conjuncts the index's WHERE implies are true of every row it holds
-                          */
+    if (best_filtered) {
+        /* the conjuncts the index's WHERE implies are true of every row it holds: dropped */
         nc->where = NULL;
         for (int j = 0; j < nq; j++)
             if (!best_skip[j]) nc->where = and_of(a, nc->where, rw(&c, qconj[j], false));
