@@ -148,6 +148,7 @@ static bool json_bool_true(const HttpResponse *resp) {
 
 /* FileStatus of apath; st->exists false on 404. */
 static Status get_status(WebHdfs *h, const char *apath, FsStat *st, Error *err) {
+    memset(st, 0, sizeof *st); /* a missing path answers 404: it does not exist */
     StrBuf url = STRBUF_INIT;
     HttpResponse resp;
     http_response_init(&resp);
