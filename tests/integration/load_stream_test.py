@@ -222,8 +222,14 @@ with Cairnd(name="load-stream", conf={"load_mem_limit": 16 << 20}) as srv:
            "large load succeeds (%d bytes in %s ms)" % (size, r.get("LoadTimeMs")))
     tap.eq(srv.query("SELECT count(*), sum(k), count(distinct d) FROM db1.big"), [(1500000, 1124999250000, 84)],
            "large load: every row is there")
-    tap.ok(peak - before < 64 * 1024, "server memory peaked %d KiB above its size before the load, for a %d KiB body"
-           % (peak - before, size // 1024))
+    if "asan" in os.environ.get("CAIRN_BUILD", ""):
+        # AddressSanitizer keeps freed memory in quarantine (256 MB by default): RSS says nothing about the bound
+        # here; the plain build (make test) checks it.
+        print("ok %d - memory bound not measured under AddressSanitizer # SKIP" % (tap.n + 1), flush=True)
+        tap.n += 1
+    else:
+        tap.ok(peak - before < 64 * 1024, "server memory peaked %d KiB above its size before the load, for a %d KiB "
+               "body" % (peak - before, size // 1024))
     nseg = segments_of_table(srv, "db1", "big")
     tap.ok(nseg >= 12, "the body was written as it arrived: %d segments in 4 tablets" % nseg)
     on_disk = partitions(srv, "big")[0]["DataSize"]
