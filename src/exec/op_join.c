@@ -23,6 +23,8 @@ typedef struct JoinState {
     uint64_t *bhash;            /* per build row (malloc'd) */
     const unsigned char **bkey; /* serialized keys per build row (in key_arena), NULL = has a NULL key */
     uint32_t *bkey_len;
+    int64_t *bkey64;            /* int_key: the key value per build row (malloc'd) */
+    bool int_key;               /* one integer-like key: compare values, not serialized bytes */
     uint32_t *next;             /* chain per build row */
     uint32_t *heads;            /* bucket heads */
     uint32_t mask;
@@ -35,6 +37,8 @@ typedef struct JoinState {
     uint64_t *phash;
     unsigned char **pkey;
     uint32_t *pkey_len;
+    int64_t *pkey64; /* int_key: the probe batch's key values (probe_arena) */
+    uint32_t *pfirst; /* int_key: each probe row's chain head (ROW_NONE: no candidate), looked up in one pass */
     uint8_t *pmatched;
     uint32_t prow;   /* current probe row */
     uint32_t cursor; /* chain position (hash) or next build row (nested loop); ROW_NONE = start */
@@ -113,6 +117,12 @@ static Status eval_keys(EvalCtx *ec, BExpr **keys, int nkeys, bool null_eq, cons
     return STATUS_OK;
 }
 
+/* Whether eval_keys takes its one-integer-key path for this key (its rows are then 8-byte int64 values). */
+static bool int_key_type(const BExpr *k) {
+    TypeId t = k->type.id;
+    return (type_is_integer(t) && t != TYPE_LARGEINT) || t == TYPE_DATE || t == TYPE_DATETIME;
+}
+
 static Status build_side(Operator *op, ExecCtx *cx, Error *err) {
     JoinState *s = op->state;
     Operator *right = op->children[1];
@@ -138,6 +148,11 @@ static Status build_side(Operator *op, ExecCtx *cx, Error *err) {
                 s->bhash = realloc(s->bhash, cap * sizeof *s->bhash);
                 s->bkey = realloc(s->bkey, cap * sizeof *s->bkey);
                 s->bkey_len = realloc(s->bkey_len, cap * sizeof *s->bkey_len);
+            }
+            if (!base && !s->null_eq && s->nkeys == 1) s->int_key = int_key_type(s->rkeys[0]) && int_key_type(s->lkeys[0]);
+            if (s->int_key) {
+                s->bkey64 = realloc(s->bkey64, cap * sizeof *s->bkey64);
+                for (uint32_t i = 0; i < in->nrows; i++) s->bkey64[base + i] = *(const int64_t *)rows[i];
             }
             for (uint32_t i = 0; i < in->nrows; i++) {
                 s->bhash[base + i] = h[i];
@@ -235,6 +250,25 @@ static uint32_t collect_pairs(JoinState *s) {
             s->cursor = ROW_NONE;
             continue;
         }
+        if (s->int_key && s->pfirst) {
+            uint32_t r = s->cursor == ROW_NONE ? s->pfirst[i] : s->cursor;
+            /* the common join on one integer key: compare the values themselves */
+            const int64_t v = s->pkey64[i];
+            while (r != ROW_NONE && k < BATCH_SIZE) {
+                if (s->bkey64[r] == v && s->bkey[r]) {
+                    s->out_probe[k] = i;
+                    s->out_build[k++] = r;
+                }
+                r = s->next[r];
+            }
+            if (r == ROW_NONE) {
+                s->prow++;
+                s->cursor = ROW_NONE;
+            } else {
+                s->cursor = r;
+            }
+            continue;
+        }
         uint32_t r = s->cursor == ROW_NONE ? s->heads[(uint32_t)s->phash[i] & s->mask] : s->cursor;
         while (r != ROW_NONE && k < BATCH_SIZE) {
             if (s->bhash[r] == s->phash[i] && key_eq(s->bkey[r], s->bkey_len[r], s->pkey[i], s->pkey_len[i])) {
@@ -324,6 +358,15 @@ static Status join_next(Operator *op, ExecCtx *cx, Batch **out, Error *err) {
                     return STATUS_ERROR;
                 for (uint32_t i = 0; i < in->nrows; i++)
                     if (hn[i]) s->pkey[i] = NULL;
+                if (s->int_key && s->heads) {
+                    /* one tight pass of independent bucket lookups lets the CPU overlap their cache misses */
+                    s->pkey64 = arena_alloc(s->probe_arena, sizeof(int64_t) * in->nrows);
+                    s->pfirst = arena_alloc(s->probe_arena, sizeof(uint32_t) * in->nrows);
+                    for (uint32_t i = 0; i < in->nrows; i++) {
+                        s->pkey64[i] = s->pkey[i] ? *(const int64_t *)s->pkey[i] : 0;
+                        s->pfirst[i] = s->pkey[i] ? s->heads[(uint32_t)s->phash[i] & s->mask] : ROW_NONE;
+                    }
+                }
             }
             s->phase = PH_PROBE;
             continue;
@@ -416,6 +459,7 @@ static void join_close(Operator *op, ExecCtx *cx) {
     free(s->bhash);
     free(s->bkey);
     free(s->bkey_len);
+    free(s->bkey64);
     free(s->next);
     free(s->heads);
     free(s->bmatched);
