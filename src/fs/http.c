@@ -2,6 +2,7 @@
  * shares connections, DNS and TLS sessions between them under a mutex per data kind, which is what
  * makes a shared Fs cheap to use from many worker threads. */
 #include "fs/http.h"
+#include "fs/retry.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -435,4 +436,29 @@ void http_stream_close(HttpStream *s) {
     sb_free(&s->buf);
     free(s->url);
     free(s);
+}
+
+Status http_read_resuming(HttpStream **stream, HttpReadPos *rp, const FsRetryPolicy *retry,
+                          Status (*reopen)(void *ctx, Error *err), void *reopen_ctx, const char *display,
+                          const char *sep, const char *path, void *buf, size_t cap, size_t *got, Error *err) {
+    for (;;) {
+        if (rp->eof) {
+            *got = 0;
+            return STATUS_OK;
+        }
+        Error e = ERROR_INIT;
+        if (http_stream_read(*stream, buf, cap, got, &e) == STATUS_OK) {
+            if (*got == 0)
+                rp->eof = true;
+            else
+                rp->pos += (int64_t)*got;
+            return STATUS_OK;
+        }
+        /* The connection broke mid-object: pick up where it stopped, within the retry budget. */
+        if (!err_is_retryable(&e) || ++rp->resumes >= retry->max_attempts) {
+            err_copy(err, &e);
+            return err_prefix(err, "cannot read %s%s%s at offset %lld: ", display, sep, path, (long long)rp->pos);
+        }
+        if (fs_retry_run(retry, reopen, reopen_ctx, err)) return STATUS_ERROR;
+    }
 }

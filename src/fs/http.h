@@ -65,6 +65,22 @@ Status http_stream_open(HttpPool *p, const HttpRequest *req, HttpStream **out, H
 Status http_stream_read(HttpStream *s, void *buf, size_t cap, size_t *got, Error *err) MUST_CHECK;
 void http_stream_close(HttpStream *s);
 
+/* Where a reader of a remote object stands: the next byte's offset, reconnections so far, end of body. */
+typedef struct HttpReadPos {
+    int64_t pos;
+    int resumes;
+    bool eof;
+} HttpReadPos;
+
+/* Reads from *stream; when the connection breaks with a retryable error, calls reopen(reopen_ctx) under the
+ * retry policy (it must replace *stream with one starting at rp->pos) and reads on, at most max_attempts
+ * reconnections per reader. A final error names the object (display, sep, path) and the offset. */
+struct FsRetryPolicy;
+Status http_read_resuming(HttpStream **stream, HttpReadPos *rp, const struct FsRetryPolicy *retry,
+                          Status (*reopen)(void *ctx, Error *err), void *reopen_ctx, const char *display,
+                          const char *sep, const char *path, void *buf, size_t cap, size_t *got,
+                          Error *err) MUST_CHECK;
+
 /* The URL without its query string, for messages. Writes into buf. */
 const char *http_url_for_msg(const char *url, char *buf, size_t cap);
 

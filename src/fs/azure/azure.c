@@ -221,11 +221,10 @@ typedef struct AzReader {
     FsReader base;
     Azure *az;
     char *blob;
-    int64_t pos, end;
+    HttpReadPos rp; /* rp.pos: absolute offset of the next byte */
+    int64_t end;
     HttpStream *stream;
     HttpResponse head;
-    int resumes;
-    bool eof;
 } AzReader;
 
 static Status az_open_attempt(void *ctx, Error *err) {
@@ -235,12 +234,12 @@ static Status az_open_attempt(void *ctx, Error *err) {
     char range[64];
     const char *hdrs[2];
     int nh = 0;
-    if (r->pos > 0 || r->end >= 0) {
+    if (r->rp.pos > 0 || r->end >= 0) {
         if (r->end >= 0)
-            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->pos,
+            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->rp.pos,
                      (long long)r->end - 1);
         else
-            snprintf(range, sizeof range, "bytes=%lld-", (long long)r->pos);
+            snprintf(range, sizeof range, "bytes=%lld-", (long long)r->rp.pos);
         hdrs[0] = "x-ms-range";
         hdrs[1] = range;
         nh = 1;
@@ -254,7 +253,7 @@ static Status az_open_attempt(void *ctx, Error *err) {
     if (st)
         err_prefix(err, "cannot read %s/%s: ", r->az->display, r->blob);
     else if (r->head.status == 416)
-        r->eof = true;
+        r->rp.eof = true;
     else if (r->head.status != 200 && r->head.status != 206)
         st = az_error(r->az, &rq, &r->head, err);
     curl_slist_free_all(h);
@@ -264,23 +263,8 @@ static Status az_open_attempt(void *ctx, Error *err) {
 
 static Status az_read(FsReader *fr, void *buf, size_t cap, size_t *got, Error *err) {
     AzReader *r = (AzReader *)fr;
-    for (;;) {
-        if (r->eof) return STATUS_OK;
-        Error e = ERROR_INIT;
-        if (http_stream_read(r->stream, buf, cap, got, &e) == STATUS_OK) {
-            if (*got == 0)
-                r->eof = true;
-            else
-                r->pos += (int64_t)*got;
-            return STATUS_OK;
-        }
-        if (!err_is_retryable(&e) || ++r->resumes >= r->az->retry.max_attempts) {
-            err_copy(err, &e);
-            return err_prefix(err, "cannot read %s/%s at offset %lld: ", r->az->display, r->blob,
-                              (long long)r->pos);
-        }
-        if (fs_retry_run(&r->az->retry, az_open_attempt, r, err)) return STATUS_ERROR;
-    }
+    return http_read_resuming(&r->stream, &r->rp, &r->az->retry, az_open_attempt, r, r->az->display, "/", r->blob,
+                              buf, cap, got, err);
 }
 
 static void az_reader_close(FsReader *fr) {
@@ -302,11 +286,11 @@ static Status az_open_read(Fs *fs, const char *path, int64_t offset, int64_t len
     r->base.fs = fs;
     r->az = az;
     r->blob = fs_path_join(az->prefix, path);
-    r->pos = offset;
+    r->rp.pos = offset;
     r->end = length >= 0 ? offset + length : -1;
     http_response_init(&r->head);
     if (length == 0)
-        r->eof = true;
+        r->rp.eof = true;
     else if (fs_retry_run(&az->retry, az_open_attempt, r, err)) {
         az_reader_close(&r->base);
         return STATUS_ERROR;

@@ -18,12 +18,10 @@ typedef struct S3Reader {
     FsReader base;
     S3 *s3;
     char *key;
-    int64_t pos; /* absolute offset of the next byte */
-    int64_t end; /* exclusive end, or -1 for the end of the object */
+    HttpReadPos rp; /* rp.pos: absolute offset of the next byte */
+    int64_t end;    /* exclusive end, or -1 for the end of the object */
     HttpStream *stream;
     HttpResponse head;
-    int resumes;
-    bool eof;
 } S3Reader;
 
 typedef struct OpenCtx {
@@ -37,12 +35,12 @@ static Status reader_open_attempt(void *ctx, Error *err) {
     char range[64];
     SigV4Header extra[1];
     int nextra = 0;
-    if (r->pos > 0 || r->end >= 0) {
+    if (r->rp.pos > 0 || r->end >= 0) {
         if (r->end >= 0)
-            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->pos,
+            snprintf(range, sizeof range, "bytes=%lld-%lld", (long long)r->rp.pos,
                      (long long)r->end - 1);
         else
-            snprintf(range, sizeof range, "bytes=%lld-", (long long)r->pos);
+            snprintf(range, sizeof range, "bytes=%lld-", (long long)r->rp.pos);
         extra[nextra++] = (SigV4Header){"range", range};
     }
     S3Req rq = {"read", "GET", r->key, NULL, 0, extra, nextra, NULL, 0};
@@ -55,10 +53,10 @@ static Status reader_open_attempt(void *ctx, Error *err) {
         if (st) {
             err_prefix(err, "cannot read %s/%s: ", r->s3->display, r->key);
         } else if (r->head.status == 416) {
-            r->eof = true; /* reading at or past the end */
+            r->rp.eof = true; /* reading at or past the end */
         } else if (r->head.status != 200 && r->head.status != 206) {
             st = s3_error(r->s3, &rq, &r->head, err);
-        } else if (nextra && r->head.status == 200 && r->pos > 0) {
+        } else if (nextra && r->head.status == 200 && r->rp.pos > 0) {
             st = err_set(err, ERR_FS, "cannot read %s/%s: the endpoint ignored the Range header",
                          r->s3->display, r->key);
         }
@@ -70,25 +68,9 @@ static Status reader_open_attempt(void *ctx, Error *err) {
 
 static Status s3_read(FsReader *fr, void *buf, size_t cap, size_t *got, Error *err) {
     S3Reader *r = (S3Reader *)fr;
-    for (;;) {
-        if (r->eof) return STATUS_OK;
-        Error e = ERROR_INIT;
-        if (http_stream_read(r->stream, buf, cap, got, &e) == STATUS_OK) {
-            if (*got == 0)
-                r->eof = true;
-            else
-                r->pos += (int64_t)*got;
-            return STATUS_OK;
-        }
-        /* The connection broke mid-object: pick up where it stopped, within the retry budget. */
-        if (!err_is_retryable(&e) || ++r->resumes >= r->s3->retry.max_attempts) {
-            err_copy(err, &e);
-            return err_prefix(err, "cannot read %s/%s at offset %lld: ", r->s3->display, r->key,
-                              (long long)r->pos);
-        }
-        OpenCtx oc = {r};
-        if (fs_retry_run(&r->s3->retry, reader_open_attempt, &oc, err)) return STATUS_ERROR;
-    }
+    OpenCtx oc = {r};
+    return http_read_resuming(&r->stream, &r->rp, &r->s3->retry, reader_open_attempt, &oc, r->s3->display, "/", r->key,
+                              buf, cap, got, err);
 }
 
 static void s3_reader_close(FsReader *fr) {
@@ -109,11 +91,11 @@ Status s3_open_read(Fs *fs, const char *path, int64_t offset, int64_t length, Fs
     r->base.fs = fs;
     r->s3 = fs->impl;
     r->key = s3_key(r->s3, path);
-    r->pos = offset;
+    r->rp.pos = offset;
     r->end = length >= 0 ? offset + length : -1;
     http_response_init(&r->head);
     if (length == 0) {
-        r->eof = true;
+        r->rp.eof = true;
     } else {
         OpenCtx oc = {r};
         if (fs_retry_run(&r->s3->retry, reader_open_attempt, &oc, err)) {

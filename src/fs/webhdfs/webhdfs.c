@@ -345,11 +345,10 @@ typedef struct HdfsReader {
     FsReader base;
     WebHdfs *h;
     char *apath;
-    int64_t pos, end;
+    HttpReadPos rp; /* rp.pos: absolute offset of the next byte */
+    int64_t end;
     HttpStream *stream;
     HttpResponse head;
-    int resumes;
-    bool eof;
 } HdfsReader;
 
 static Status reader_open_attempt(void *ctx, Error *err) {
@@ -357,8 +356,8 @@ static Status reader_open_attempt(void *ctx, Error *err) {
     http_stream_close(r->stream);
     r->stream = NULL;
     char off[32], len[32];
-    snprintf(off, sizeof off, "%lld", (long long)r->pos);
-    snprintf(len, sizeof len, "%lld", (long long)(r->end - r->pos));
+    snprintf(off, sizeof off, "%lld", (long long)r->rp.pos);
+    snprintf(len, sizeof len, "%lld", (long long)(r->end - r->rp.pos));
     const char *q[] = {"offset", off, "length", len};
     StrBuf url = STRBUF_INIT;
     op_url(r->h, &url, r->apath, "OPEN", q, r->end >= 0 ? 2 : 1);
@@ -374,23 +373,8 @@ static Status reader_open_attempt(void *ctx, Error *err) {
 
 static Status hdfs_read(FsReader *fr, void *buf, size_t cap, size_t *got, Error *err) {
     HdfsReader *r = (HdfsReader *)fr;
-    for (;;) {
-        if (r->eof) return STATUS_OK;
-        Error e = ERROR_INIT;
-        if (http_stream_read(r->stream, buf, cap, got, &e) == STATUS_OK) {
-            if (*got == 0)
-                r->eof = true;
-            else
-                r->pos += (int64_t)*got;
-            return STATUS_OK;
-        }
-        if (!err_is_retryable(&e) || ++r->resumes >= r->h->retry.max_attempts) {
-            err_copy(err, &e);
-            return err_prefix(err, "cannot read %s%s at offset %lld: ", r->h->display, r->apath,
-                              (long long)r->pos);
-        }
-        if (fs_retry_run(&r->h->retry, reader_open_attempt, r, err)) return STATUS_ERROR;
-    }
+    return http_read_resuming(&r->stream, &r->rp, &r->h->retry, reader_open_attempt, r, r->h->display, "", r->apath,
+                              buf, cap, got, err);
 }
 
 static void hdfs_reader_close(FsReader *fr) {
@@ -412,11 +396,11 @@ static Status hdfs_open_read(Fs *fs, const char *path, int64_t offset, int64_t l
     r->base.fs = fs;
     r->h = h;
     r->apath = abs_path(h, path);
-    r->pos = offset;
+    r->rp.pos = offset;
     r->end = length >= 0 ? offset + length : -1;
     http_response_init(&r->head);
     if (length == 0)
-        r->eof = true;
+        r->rp.eof = true;
     else if (fs_retry_run(&h->retry, reader_open_attempt, r, err)) {
         hdfs_reader_close(&r->base);
         return STATUS_ERROR;
