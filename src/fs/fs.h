@@ -110,6 +110,9 @@ Status fs_read_all(Fs *fs, const char *path, size_t max, StrBuf *out, Error *err
 bool fs_prop_is_secret(const char *key); /* secret keys, passwords, tokens, SAS */
 /* The value of key, or NULL. The last occurrence wins. */
 const char *fs_prop_get(const FsProp *props, int nprops, const char *key);
+/* An integer property in [lo, hi]; *out is left alone when the key is absent. */
+Status fs_prop_int(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                   Error *err) MUST_CHECK;
 /* Appends `"k" = "v", ...` with every secret value shown as "******" (for SHOW output and logs). */
 void fs_props_render_redacted(const FsProp *props, int nprops, StrBuf *out);
 /* Checks the properties fit the location's scheme: known scheme, credentials that make sense,

@@ -15,6 +15,18 @@ const char *fs_prop_get(const FsProp *props, int nprops, const char *key) {
     return v;
 }
 
+Status fs_prop_int(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                   Error *err) {
+    const char *v = fs_prop_get(props, nprops, key);
+    if (!v) return STATUS_OK;
+    int64_t n;
+    if (!str_to_int64(v, &n) || n < lo || n > hi)
+        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be an integer from %lld to %lld", key,
+                       v, (long long)lo, (long long)hi);
+    *out = n;
+    return STATUS_OK;
+}
+
 bool fs_prop_is_secret(const char *key) {
     static const char *const needles[] = {"secret",     "password",      "passwd", "token",
                                           "shared_key", "sas",           "keytab", "private",

@@ -20,14 +20,9 @@ void fs_retry_policy_default(FsRetryPolicy *p) {
     p->total_ms = 120000;
 }
 
-static Status int_prop(const FsProp *props, int nprops, const char *key, int lo, int *out,
-                       Error *err) {
-    const char *v = fs_prop_get(props, nprops, key);
-    if (!v) return STATUS_OK;
-    int64_t n;
-    if (!str_to_int64(v, &n) || n < lo || n > 100000000)
-        return err_set(err, ERR_INVALID_ARGUMENT, "property '%s' = '%s' must be an integer >= %d",
-                       key, v, lo);
+static Status int_prop(const FsProp *props, int nprops, const char *key, int lo, int *out, Error *err) {
+    int64_t n = *out;
+    if (fs_prop_int(props, nprops, key, lo, 100000000, &n, err)) return STATUS_ERROR;
     *out = (int)n;
     return STATUS_OK;
 }

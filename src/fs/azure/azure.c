@@ -637,17 +637,6 @@ static void az_describe(const Fs *fs, StrBuf *out) {
 static const FsDriverVt az_vt = {"azure",   az_open_read, az_open_write, az_stat,    az_list,
                                  az_remove, NULL,         az_free,       az_describe};
 
-static Status int_prop(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi,
-                       int64_t *out, Error *err) {
-    const char *v = fs_prop_get(props, nprops, key);
-    if (!v) return STATUS_OK;
-    if (!str_to_int64(v, out) || *out < lo || *out > hi)
-        return err_set(err, ERR_INVALID_ARGUMENT,
-                       "property '%s' = '%s' must be an integer from %lld to %lld", key, v,
-                       (long long)lo, (long long)hi);
-    return STATUS_OK;
-}
-
 Status fs_azure_open(Fs *fs, const char *location, const FsProp *props, int nprops, Error *err) {
     const char *sep = strstr(location, "://");
     char scheme[8];
@@ -729,9 +718,9 @@ Status fs_azure_open(Fs *fs, const char *location, const FsProp *props, int npro
         az->sas = strdup(sas[0] == '?' ? sas + 1 : sas);
     }
     int64_t block = 8 << 20, par = 4, lm = 5000;
-    if (int_prop(props, nprops, "azure.blob.block_size", 1 << 20, 4000ll << 20, &block, err) ||
-        int_prop(props, nprops, "azure.blob.upload_parallel", 1, 64, &par, err) ||
-        int_prop(props, nprops, "azure.blob.list_max_results", 1, 5000, &lm, err))
+    if (fs_prop_int(props, nprops, "azure.blob.block_size", 1 << 20, 4000ll << 20, &block, err) ||
+        fs_prop_int(props, nprops, "azure.blob.upload_parallel", 1, 64, &par, err) ||
+        fs_prop_int(props, nprops, "azure.blob.list_max_results", 1, 5000, &lm, err))
         goto fail;
     az->block_size = block;
     az->parallel = (int)par;

@@ -383,17 +383,6 @@ static const char *first(const FsProp *props, int nprops, const char *a, const c
     return v && *v ? v : NULL;
 }
 
-static Status int_prop(const FsProp *props, int nprops, const char *key, int64_t lo, int64_t hi,
-                       int64_t *out, Error *err) {
-    const char *v = fs_prop_get(props, nprops, key);
-    if (!v) return STATUS_OK;
-    if (!str_to_int64(v, out) || *out < lo || *out > hi)
-        return err_set(err, ERR_INVALID_ARGUMENT,
-                       "property '%s' = '%s' must be an integer from %lld to %lld", key, v,
-                       (long long)lo, (long long)hi);
-    return STATUS_OK;
-}
-
 Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops, Error *err) {
     const char *sep = strstr(location, "://");
     char scheme[16];
@@ -483,9 +472,9 @@ Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops,
         s3->path_style = host_needs_path_style(s3->host);
 
     int64_t part = 8 << 20, par = 4, keys = 1000;
-    if (int_prop(props, nprops, "fs.s3.part_size", 5 << 20, (int64_t)5 << 30, &part, err) ||
-        int_prop(props, nprops, "fs.s3.upload_parallel", 1, 64, &par, err) ||
-        int_prop(props, nprops, "fs.s3.list_max_keys", 1, 1000, &keys, err))
+    if (fs_prop_int(props, nprops, "fs.s3.part_size", 5 << 20, (int64_t)5 << 30, &part, err) ||
+        fs_prop_int(props, nprops, "fs.s3.upload_parallel", 1, 64, &par, err) ||
+        fs_prop_int(props, nprops, "fs.s3.list_max_keys", 1, 1000, &keys, err))
         goto fail;
     s3->part_size = part;
     s3->parallel = (int)par;
@@ -510,7 +499,7 @@ Status fs_s3_open(Fs *fs, const char *location, const FsProp *props, int nprops,
     cc.sts_endpoint = first(props, nprops, "aws.s3.sts_endpoint", NULL);
     cc.sts_region = first(props, nprops, "aws.s3.sts_region", "aws.s3.region");
     int64_t margin = 300;
-    if (int_prop(props, nprops, "aws.s3.credentials_refresh_margin_s", 0, 3600, &margin, err))
+    if (fs_prop_int(props, nprops, "aws.s3.credentials_refresh_margin_s", 0, 3600, &margin, err))
         goto fail;
     cc.refresh_margin_ms = margin * 1000;
     if (margin == 0) cc.refresh_margin_ms = 1;
