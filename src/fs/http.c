@@ -2,6 +2,7 @@
  * shares connections, DNS and TLS sessions between them under a mutex per data kind, which is what
  * makes a shared Fs cheap to use from many worker threads. */
 #include "fs/http.h"
+#include "fs/driver.h"
 #include "fs/retry.h"
 
 #include <pthread.h>
@@ -461,4 +462,11 @@ Status http_read_resuming(HttpStream **stream, HttpReadPos *rp, const FsRetryPol
         }
         if (fs_retry_run(retry, reopen, reopen_ctx, err)) return STATUS_ERROR;
     }
+}
+
+void http_response_to_stat(const HttpResponse *resp, FsStat *st) {
+    char v[128];
+    st->exists = true;
+    if (http_response_header(resp, "Content-Length", v, sizeof v)) str_to_int64(v, &st->size);
+    if (http_response_header(resp, "Last-Modified", v, sizeof v)) st->mtime_ms = fs_parse_time_ms(v);
 }

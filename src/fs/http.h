@@ -65,6 +65,9 @@ Status http_stream_open(HttpPool *p, const HttpRequest *req, HttpStream **out, H
 Status http_stream_read(HttpStream *s, void *buf, size_t cap, size_t *got, Error *err) MUST_CHECK;
 void http_stream_close(HttpStream *s);
 
+/* Fills st from a successful HEAD of an object: exists, Content-Length, Last-Modified. */
+void http_response_to_stat(const HttpResponse *resp, FsStat *st);
+
 /* Where a reader of a remote object stands: the next byte's offset, reconnections so far, end of body. */
 typedef struct HttpReadPos {
     int64_t pos;

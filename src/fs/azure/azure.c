@@ -577,12 +577,7 @@ static Status az_stat(Fs *fs, const char *path, FsStat *st, Error *err) {
         http_response_init(&resp);
         Status rc = az_call(az, &rq, &resp, err);
         if (rc == STATUS_OK && resp.status == 200) {
-            char v[128];
-            st->exists = true;
-            if (http_response_header(&resp, "Content-Length", v, sizeof v))
-                str_to_int64(v, &st->size);
-            if (http_response_header(&resp, "Last-Modified", v, sizeof v))
-                st->mtime_ms = fs_parse_time_ms(v);
+            http_response_to_stat(&resp, st);
         }
         http_response_free(&resp);
         free(blob);

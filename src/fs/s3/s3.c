@@ -265,12 +265,7 @@ static Status s3_stat(Fs *fs, const char *path, FsStat *st, Error *err) {
         S3Req rq = {"stat", "HEAD", key, NULL, 0, NULL, 0, NULL, 0};
         Status rc = call(s3, &rq, &resp, true, err);
         if (rc == STATUS_OK && resp.status == 200) {
-            char v[128];
-            st->exists = true;
-            if (http_response_header(&resp, "Content-Length", v, sizeof v))
-                str_to_int64(v, &st->size);
-            if (http_response_header(&resp, "Last-Modified", v, sizeof v))
-                st->mtime_ms = fs_parse_time_ms(v);
+            http_response_to_stat(&resp, st);
         }
         http_response_free(&resp);
         free(key);
