@@ -17,6 +17,7 @@
 
 #include "backup/access_backup.h"
 #include "backup/br_files.h"
+#include "backup/br_stmt.h"
 #include "backup/job.h"
 #include "backup/manifest.h"
 #include "backup/repo.h"
@@ -301,6 +302,7 @@ static Status step_upload_info(BrJob *j, Repo *r, Error *err) {
         unlink(sb_str(&local));
         rmdir(sb_str(&dir));
         st = br_job_set_state(j, JS_FINISHED, err);
+        if (!st) repo_apply_retention(r, j->id);
     }
     sb_free(&dir);
     sb_free(&local);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backup/br_stmt.h"
 #include "backup/job.h"
 #include "backup/repo.h"
 #include "backup/repo_int.h"
@@ -63,6 +64,11 @@ static Status create_repository(Session *s, const Stmt *stmt, ResultSink *out, E
                        "at most 64 characters",
                        c->name);
     if (!c->location || !*c->location) return err_set(err, ERR_COMMON, "Repository location is empty");
+    FsProp *checked = calloc((size_t)(c->props.n ? c->props.n : 1), sizeof *checked);
+    for (int i = 0; i < c->props.n; i++) checked[i] = (FsProp){c->props.items[i].key, c->props.items[i].value};
+    Status pst = repo_check_props(checked, c->props.n, err);
+    free(checked);
+    if (pst) return STATUS_ERROR;
     Repo *existing = repo_acquire(c->name);
     if (existing) {
         repo_release(existing);

@@ -241,9 +241,10 @@ static Status sweep_entry(void *ctx, const FsEntry *e, Error *err) {
     return st;
 }
 
-/* Deletes data objects that no complete snapshot references. Objects younger than one hour are kept: another
- * instance sharing the repository may be uploading a snapshot that will reference them. */
-static Status sweep_unreferenced(Repo *r, Fs *fs, int64_t *removed, int64_t *removed_bytes, Error *err) {
+/* Deletes data objects that no complete snapshot references. Objects younger than snapshot_sweep_grace_s
+ * (one hour) are kept: another instance sharing the repository may be uploading a snapshot that will
+ * reference them. */
+Status snapshot_sweep(Repo *r, Fs *fs, int64_t *removed, int64_t *removed_bytes, Error *err) {
     json_t *keep = json_object();
     NameVec labels = {0};
     Status st = list_labels(r, fs, &labels, err);
@@ -263,7 +264,7 @@ static Status sweep_unreferenced(Repo *r, Fs *fs, int64_t *removed, int64_t *rem
         names_free(&ts);
     }
     names_free(&labels);
-    Sweep sw = {.repo = r, .fs = fs, .keep = keep, .cutoff_ms = clock_now_ms() - 3600 * 1000};
+    Sweep sw = {.repo = r, .fs = fs, .keep = keep, .cutoff_ms = clock_now_ms() - config_get_int("snapshot_sweep_grace_s") * 1000};
     if (!st) {
         StrBuf data = STRBUF_INIT;
         repo_path(r, &data, "data");
@@ -277,6 +278,18 @@ static Status sweep_unreferenced(Repo *r, Fs *fs, int64_t *removed, int64_t *rem
 }
 
 /* ---------------------------------------------------------------- DROP SNAPSHOT */
+
+Status snapshot_drop_folder(Repo *r, Fs *fs, const char *label, const char *ts, Error *err) {
+    StrBuf dir = STRBUF_INIT, info = STRBUF_INIT;
+    br_snapshot_dir(r, label, ts, &dir);
+    sb_appendf(&info, "%s/info.json", sb_str(&dir));
+    /* info.json first: from that instant the snapshot no longer exists for any reader */
+    Status st = fs_remove(fs, sb_str(&info), err);
+    if (!st) st = fs_remove_prefix(fs, sb_str(&dir), err);
+    sb_free(&dir);
+    sb_free(&info);
+    return st;
+}
 
 Status drop_snapshot_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *err) {
     const SnapshotStmt *d = &stmt->u.snapshot;
@@ -301,15 +314,8 @@ Status drop_snapshot_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
     bool deleting = !st; /* storage failures from here on get the "Failed to delete" prefix */
     for (size_t i = 0; i < all.len && !st; i++) {
         if (d->timestamp && strcmp(d->timestamp, all.items[i]) != 0) continue;
-        StrBuf dir = STRBUF_INIT, info = STRBUF_INIT;
-        br_snapshot_dir(r, d->label, all.items[i], &dir);
-        sb_appendf(&info, "%s/info.json", sb_str(&dir));
-        /* info.json first: from that instant the snapshot no longer exists for any reader */
-        st = fs_remove(fs, sb_str(&info), err);
-        if (!st) st = fs_remove_prefix(fs, sb_str(&dir), err);
+        st = snapshot_drop_folder(r, fs, d->label, all.items[i], err);
         if (!st) dropped++;
-        sb_free(&dir);
-        sb_free(&info);
     }
     if (!st && d->timestamp && !dropped)
         st = err_set(err, ERR_COMMON, "Snapshot %s has no timestamp %s in repository %s", d->label, d->timestamp,
@@ -325,7 +331,7 @@ Status drop_snapshot_stmt(Session *s, const Stmt *stmt, ResultSink *out, Error *
         bool busy = br_jobs_running_on_repo(r->id);
         if (!busy) {
             Error e2 = ERROR_INIT;
-            if (sweep_unreferenced(r, fs, &removed, &removed_bytes, &e2))
+            if (snapshot_sweep(r, fs, &removed, &removed_bytes, &e2))
                 log_warn("DROP SNAPSHOT %s: sweeping unreferenced data: %s", d->label, e2.msg);
         }
         log_info("snapshot %s dropped from repository %s (%d timestamps); %lld unreferenced data objects "

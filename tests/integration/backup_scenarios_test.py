@@ -168,6 +168,30 @@ with Cairnd("br-scen", conf={"backup_min_timeout_s": "1"}) as srv:
                              "'restore_users' = 'true')" % ts2)
     tap.ok(msg is not None and "holds no users" in msg, "restore_users on a snapshot without users is refused", msg)
 
+    # ---------------------------------------------------------------- retention_count keeps the newest snapshots
+    keep_dir = tmp_dir("repo-keep")
+    execute(c, "CREATE REPOSITORY keep2 ON LOCATION '%s' PROPERTIES ('retention_count' = '2')" % keep_dir)
+    tap.eq(error_of(c, "CREATE REPOSITORY bad_keep ON LOCATION '%s' PROPERTIES ('retention_count' = '0')" % keep_dir),
+           (5064, "Invalid retention_count: '0' (the number of snapshots to keep, at least 1)"), "retention_count checked")
+    execute(c, "ADMIN SET FRONTEND CONFIG ('snapshot_sweep_grace_s' = '0')")
+    execute(c, "CREATE TABLE kept (k INT, v VARCHAR(16)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1")
+    data_dir = os.path.join(keep_dir, "__cairn_repository_keep2", "data")
+    counts = []
+    for gen in range(3):
+        execute(c, "TRUNCATE TABLE kept")
+        execute(c, "INSERT INTO kept VALUES (%d, 'generation %d')" % (gen, gen))
+        execute(c, "BACKUP SNAPSHOT big.gen%d TO keep2 ON (kept)" % gen)
+        wait_job(c, "BACKUP", "big")
+        counts.append(sum(len(f) for _r, _d, f in os.walk(data_dir)))
+    tap.eq([r["Snapshot"] for r in query_dicts(c, "SHOW SNAPSHOT ON keep2")], ["gen1", "gen2"],
+           "retention_count 2 keeps the two newest snapshots")
+    tap.eq(counts, [1, 2, 2], "the dropped snapshot's data object was swept")
+    tsk = snapshot_timestamp(c, "keep2", "gen1")
+    execute(c, "RESTORE SNAPSHOT big.gen1 FROM keep2 ON (kept AS kept1) PROPERTIES ('backup_timestamp' = '%s')" % tsk)
+    wait_job(c, "RESTORE", "big")
+    tap.eq(execute(c, "SELECT k, v FROM kept1"), [(1, "generation 1")], "a kept snapshot still restores")
+    execute(c, "ADMIN SET FRONTEND CONFIG ('snapshot_sweep_grace_s' = '3600')")
+
     # ---------------------------------------------------------------- timeout
     execute(c, "ADMIN SET FRONTEND CONFIG ('backup_debug_pause' = 'UPLOADING:5000')")
     execute(c, "BACKUP SNAPSHOT big.slow TO r ON (months) PROPERTIES ('timeout' = '1')")
